@@ -1,0 +1,3 @@
+from wattboard.cli import main
+
+main()

@@ -1,0 +1,58 @@
+"""The `wattboard` command line (Typer): argv in, exit codes out (0 ok, 1 failure, 2 bad usage)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+from rich.console import Console
+
+from wattboard import __version__
+from wattboard.exceptions import WattboardError
+
+app = typer.Typer(
+    name="wattboard",
+    help="Self-hosted energy monitor for Shelly Pro 3EM meters and solar homes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err_console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"wattboard {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(  # noqa: ARG001 - handled by its eager callback
+        False, "--version", callback=_version, is_eager=True
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details."),
+) -> None:
+    """Self-hosted energy monitor for Shelly Pro 3EM meters and solar homes."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _register() -> None:
+    # Imported here so that each command module stays one room (and `--help` stays fast).
+    from wattboard.cli import simulate  # noqa: PLC0415
+
+    simulate.register(app)
+
+
+def main() -> None:
+    """Run the CLI; a WattboardError becomes a one-line reason and exit code 1."""
+    _register()
+    try:
+        app()
+    except WattboardError as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        sys.exit(1)

@@ -1,0 +1,186 @@
+"""Settings: one TOML file plus `WATTBOARD_<SECTION>__<KEY>` environment overrides (DESIGN §8)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from wattboard.exceptions import ConfigError
+
+APP_NAME = "wattboard"
+Phase = Literal["a", "b", "c"]
+Netting = Literal["phase", "minute", "15min", "hour"]
+
+
+def system_timezone() -> str:
+    """Return the IANA name of the host's zone, or UTC when it cannot be told."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and _is_zone(tz):
+        return tz
+    try:
+        target = Path("/etc/localtime").resolve(strict=True)
+    except OSError:
+        return "UTC"
+    parts = target.parts
+    if "zoneinfo" in parts:
+        name = "/".join(parts[parts.index("zoneinfo") + 1 :])
+        if _is_zone(name):
+            return name
+    return "UTC"
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+class SiteSettings(BaseModel):
+    id: str = Field(default="home", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    timezone: str = Field(default_factory=system_timezone)
+    netting: Netting = "minute"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if not _is_zone(value):
+            raise ValueError(f"unknown IANA time zone {value!r}; use a name like 'Europe/Helsinki'")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class StoreSettings(BaseModel):
+    backend: Literal["sqlite", "mongodb"] = "sqlite"
+    path: Path = Path("wattboard.db")
+
+    def resolved_path(self) -> Path:
+        """Return the SQLite path, relative paths taken from the user data directory."""
+        if self.path.is_absolute():
+            return self.path
+        return Path(platformdirs.user_data_dir(APP_NAME)) / self.path
+
+
+class ApiSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    token: SecretStr = SecretStr("")
+    cors_origins: list[str] = Field(default_factory=list)
+
+
+class CollectorSettings(BaseModel):
+    live_interval: float = Field(default=1.0, ge=0.2, le=60.0)
+    request_timeout: float = Field(default=5.0, gt=0, le=120.0)
+
+
+class MeterSettings(BaseModel):
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")
+    role: Literal["grid", "solar"]
+    url: str = Field(pattern=r"^https?://[^\s/]+")
+    password: SecretStr = SecretStr("")
+    invert_phases: list[Phase] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("invert_phases")
+    @classmethod
+    def _unique_phases(cls, value: list[Phase]) -> list[Phase]:
+        if len(set(value)) != len(value):
+            raise ValueError("each phase may be listed once, e.g. ['b'] or ['a', 'c']")
+        return sorted(value)
+
+
+class MongoSettings(BaseModel):
+    uri: SecretStr
+    database: str = "wattboard"
+
+
+class Settings(BaseSettings):
+    """Every setting of Wattboard; built by `load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WATTBOARD_",
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    site: SiteSettings = Field(default_factory=SiteSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    collector: CollectorSettings = Field(default_factory=CollectorSettings)
+    meters: list[MeterSettings] = Field(default_factory=list)
+    mongo: MongoSettings | None = None
+
+    @model_validator(mode="after")
+    def _consistent_meters(self) -> Settings:
+        ids = [m.id for m in self.meters]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"meter ids must be unique; repeated: {', '.join(duplicates)}")
+        grids = [m.id for m in self.meters if m.role == "grid"]
+        if len(grids) > 1:
+            raise ValueError(f"at most one meter may have role 'grid'; found {', '.join(grids)}")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],  # noqa: ARG003 - part of the override's signature
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - no .env files are read
+        file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - secrets come from env
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file arrives as init values; the environment overrides it key by key.
+        return env_settings, init_settings
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "wattboard.toml"
+
+
+def load_settings(path: Path | None = None, *, required: bool = False) -> Settings:
+    """Read the TOML file (when present) and the environment into validated settings."""
+    config_path = path or default_config_path()
+    data: dict[str, Any] = {}
+    if config_path.exists():
+        try:
+            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise ConfigError(f"cannot read config {config_path}: {err}") from err
+    elif required or path is not None:
+        raise ConfigError(f"config file {config_path} does not exist")
+    try:
+        return Settings(**data)
+    except ValidationError as err:
+        raise ConfigError(describe_validation_error(err, config_path)) from err
+
+
+def describe_validation_error(err: ValidationError, source: Path) -> str:
+    """Turn pydantic's report into lines naming each bad key and what was expected."""
+    lines = [f"invalid configuration in {source} (or WATTBOARD_* environment):"]
+    for problem in err.errors():
+        where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        lines.append(f"  {where}: {problem['msg']}")
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=1)
+def get_settings(path: Path | None = None) -> Settings:
+    """Return the process-wide settings; tests call `get_settings.cache_clear()` to reload."""
+    return load_settings(path)

@@ -1,0 +1,91 @@
+"""Settings: TOML file, environment overrides, and clear errors for bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wattboard.config import load_settings, system_timezone
+from wattboard.exceptions import ConfigError
+
+TOML = """
+[site]
+id = "home"
+timezone = "Europe/Helsinki"
+netting = "15min"
+
+[api]
+port = 8100
+
+[[meters]]
+id = "grid"
+role = "grid"
+url = "http://192.0.2.50/"
+invert_phases = ["c", "b"]
+
+[[meters]]
+id = "solar"
+role = "solar"
+url = "http://192.0.2.51"
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "wattboard.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_settings_reads_toml(tmp_path: Path) -> None:
+    settings = load_settings(_write(tmp_path, TOML))
+    assert settings.site.netting == "15min"
+    assert settings.api.port == 8100
+    assert [m.id for m in settings.meters] == ["grid", "solar"]
+    assert settings.meters[0].url == "http://192.0.2.50"  # trailing slash removed
+    assert settings.meters[0].invert_phases == ["b", "c"]  # sorted
+    assert settings.mongo is None
+
+
+def test_load_settings_env_overrides_one_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WATTBOARD_API__TOKEN", "s3cret")
+    monkeypatch.setenv("WATTBOARD_SITE__NETTING", "hour")
+    settings = load_settings(_write(tmp_path, TOML))
+    assert settings.api.token.get_secret_value() == "s3cret"
+    assert settings.api.port == 8100  # the rest of [api] still comes from the file
+    assert settings.site.netting == "hour"
+    assert "s3cret" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "named"),
+    [
+        ('[site]\ntimezone = "Mars/Olympus"\n', "site.timezone"),
+        ('[site]\nnetting = "daily"\n', "site.netting"),
+        ('[api]\nport = 70000\n', "api.port"),
+        ('[[meters]]\nid = "g"\nrole = "grid"\nurl = "ftp://x"\n', "meters.0.url"),
+        ('[[meters]]\nid = "g"\nrole = "grid"\nurl = "http://x"\ninvert_phases = ["d"]\n', "meters.0.invert_phases"),
+        ('[[meters]]\nid = "g"\nrole = "grid"\nurl = "http://x"\n[[meters]]\nid = "g"\nrole = "solar"\nurl = "http://y"\n', "unique"),
+        ('[[meters]]\nid = "a"\nrole = "grid"\nurl = "http://x"\n[[meters]]\nid = "b"\nrole = "grid"\nurl = "http://y"\n', "at most one"),
+        ("[sight]\nid = 1\n", "sight"),
+    ],
+)
+def test_load_settings_names_bad_key(tmp_path: Path, fragment: str, named: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_write(tmp_path, fragment))
+    assert named in str(caught.value)
+
+
+def test_load_settings_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(tmp_path / "nope.toml")
+
+
+def test_load_settings_broken_toml_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read config"):
+        load_settings(_write(tmp_path, "[site\n"))
+
+
+def test_system_timezone_honours_tz(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    assert system_timezone() == "America/New_York"
