@@ -24,6 +24,7 @@ def load_fixture(relative: str) -> Any:
 async def emulators() -> AsyncIterator[Emulators]:
     """Two emulated meters on free ports with four hours of history, no password."""
     from wattboard.simulator import EmulatorOptions, start_emulators  # noqa: PLC0415 - keeps collection light
+
     async with start_emulators(EmulatorOptions(port=0, history_days=4 / 24, seed=7)) as sim:
         yield sim
 
@@ -32,6 +33,7 @@ async def emulators() -> AsyncIterator[Emulators]:
 async def protected() -> AsyncIterator[Emulators]:
     """One emulated grid meter with digest auth (password `secret`)."""
     from wattboard.simulator import EmulatorOptions, start_emulators  # noqa: PLC0415 - keeps collection light
+
     options = EmulatorOptions(port=0, meters=("grid",), history_days=1 / 24, password="secret")
     async with start_emulators(options) as sim:
         yield sim

@@ -29,6 +29,7 @@ id = "solar"
 role = "solar"
 url = "http://192.0.2.51"
 """
+GRID = '[[meters]]\nid = "g"\nrole = "grid"\nurl = "http://x"\n'
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -47,7 +48,9 @@ def test_load_settings_reads_toml(tmp_path: Path) -> None:
     assert settings.mongo is None
 
 
-def test_load_settings_env_overrides_one_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_settings_env_overrides_one_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("WATTBOARD_API__TOKEN", "s3cret")
     monkeypatch.setenv("WATTBOARD_SITE__NETTING", "hour")
     settings = load_settings(_write(tmp_path, TOML))
@@ -62,11 +65,20 @@ def test_load_settings_env_overrides_one_key(tmp_path: Path, monkeypatch: pytest
     [
         ('[site]\ntimezone = "Mars/Olympus"\n', "site.timezone"),
         ('[site]\nnetting = "daily"\n', "site.netting"),
-        ('[api]\nport = 70000\n', "api.port"),
+        ("[api]\nport = 70000\n", "api.port"),
         ('[[meters]]\nid = "g"\nrole = "grid"\nurl = "ftp://x"\n', "meters.0.url"),
-        ('[[meters]]\nid = "g"\nrole = "grid"\nurl = "http://x"\ninvert_phases = ["d"]\n', "meters.0.invert_phases"),
-        ('[[meters]]\nid = "g"\nrole = "grid"\nurl = "http://x"\n[[meters]]\nid = "g"\nrole = "solar"\nurl = "http://y"\n', "unique"),
-        ('[[meters]]\nid = "a"\nrole = "grid"\nurl = "http://x"\n[[meters]]\nid = "b"\nrole = "grid"\nurl = "http://y"\n', "at most one"),
+        (
+            '[[meters]]\nid = "g"\nrole = "grid"\nurl = "http://x"\ninvert_phases = ["d"]\n',
+            "meters.0.invert_phases",
+        ),
+        (
+            GRID + '[[meters]]\nid = "g"\nrole = "solar"\nurl = "http://y"\n',
+            "unique",
+        ),
+        (
+            GRID + '[[meters]]\nid = "b"\nrole = "grid"\nurl = "http://y"\n',
+            "at most one",
+        ),
         ("[sight]\nid = 1\n", "sight"),
     ],
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
 import aiohttp
 import pytest
@@ -38,14 +37,20 @@ async def test_aioshelly_initializes_and_reads_em_and_emdata(
         assert device.initialized
         assert device.model == "SPEM-003CEBEU"
         em = device.status["em:0"]
-        assert em["total_act_power"] == pytest.approx(em["a_act_power"] + em["b_act_power"] + em["c_act_power"], abs=0.2)
+        assert em["total_act_power"] == pytest.approx(
+            em["a_act_power"] + em["b_act_power"] + em["c_act_power"], abs=0.2
+        )
         counters = device.status["emdata:0"]
-        assert counters["total_act"] == pytest.approx(float(grid.device.counters[0::2].sum()), abs=0.01)
+        assert counters["total_act"] == pytest.approx(
+            float(grid.device.counters[0::2].sum()), abs=0.01
+        )
     finally:
         await device.shutdown()
 
 
-async def test_aioshelly_with_password(protected: Emulators, session: aiohttp.ClientSession) -> None:
+async def test_aioshelly_with_password(
+    protected: Emulators, session: aiohttp.ClientSession
+) -> None:
     device = await _device(session, protected.meters["grid"].url, "secret")
     try:
         assert device.requires_auth
@@ -62,7 +67,9 @@ async def test_aioshelly_wrong_password_is_invalid_auth(
         await _device(session, protected.meters["grid"].url, "wrong")
 
 
-async def test_aioshelly_receives_em_and_emdata_notifications(session: aiohttp.ClientSession) -> None:
+async def test_aioshelly_receives_em_and_emdata_notifications(
+    session: aiohttp.ClientSession,
+) -> None:
     options = EmulatorOptions(port=0, meters=("grid",), history_days=0.01, speed=30.0, seed=3)
     async with start_emulators(options) as sim:
         device = await _device(session, sim.meters["grid"].url, None)
@@ -81,7 +88,9 @@ async def test_aioshelly_receives_em_and_emdata_notifications(session: aiohttp.C
         device.subscribe_updates(listener)
         try:
             # A minute passes every 2 s at speed 30; the emdata:0 notification follows it.
-            await asyncio.wait_for(asyncio.gather(counters_moved.wait(), power_moved.wait()), timeout=8)
+            await asyncio.wait_for(
+                asyncio.gather(counters_moved.wait(), power_moved.wait()), timeout=8
+            )
             assert device.status["emdata:0"]["total_act"] == pytest.approx(
                 float(sim.meters["grid"].device.counters[0::2].sum()), abs=0.01
             )

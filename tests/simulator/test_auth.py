@@ -21,10 +21,21 @@ async def _challenge(session: aiohttp.ClientSession, url: str) -> dict[str, str]
 
 
 async def _authorized_get(
-    session: aiohttp.ClientSession, base: str, uri: str, password: str, challenge: dict[str, str], nc: int = 1
+    session: aiohttp.ClientSession,
+    base: str,
+    uri: str,
+    password: str,
+    challenge: dict[str, str],
+    nc: int = 1,
 ) -> int:
     header = digest.authorization_header(
-        challenge["realm"], password, method="GET", uri=uri, nonce=challenge["nonce"], nc=nc, cnonce="c0ffee"
+        challenge["realm"],
+        password,
+        method="GET",
+        uri=uri,
+        nonce=challenge["nonce"],
+        nc=nc,
+        cnonce="c0ffee",
     )
     async with session.get(base + uri, headers={"Authorization": header}) as response:
         return response.status
@@ -99,7 +110,12 @@ def _auth(challenge: dict[str, Any], password: str, nc: int) -> dict[str, Any]:
 
 async def test_jsonrpc_challenge_then_auth_over_websocket(protected: Emulators) -> None:
     meter = protected.meters["grid"]
-    frame: dict[str, Any] = {"id": 1, "src": "test", "method": "EMData.GetStatus", "params": {"id": 0}}
+    frame: dict[str, Any] = {
+        "id": 1,
+        "src": "test",
+        "method": "EMData.GetStatus",
+        "params": {"id": 0},
+    }
     async with aiohttp.ClientSession() as session, session.ws_connect(meter.url + "/rpc") as ws:
         refused = await _ws_call(ws, frame)
         assert refused["error"]["code"] == 401
@@ -108,7 +124,9 @@ async def test_jsonrpc_challenge_then_auth_over_websocket(protected: Emulators) 
         assert challenge["realm"] == meter.device.identity.device_id
         assert isinstance(challenge["nonce"], int)
         for nc in (1, 2, 3):  # the nonce is reused with a rising nc
-            reply = await _ws_call(ws, {**frame, "id": 1 + nc, "auth": _auth(challenge, PASSWORD, nc)})
+            reply = await _ws_call(
+                ws, {**frame, "id": 1 + nc, "auth": _auth(challenge, PASSWORD, nc)}
+            )
             assert "total_act" in reply["result"]
         wrong = await _ws_call(ws, {**frame, "id": 9, "auth": _auth(challenge, "wrong", 4)})
         assert wrong["error"]["code"] == 401

@@ -14,19 +14,26 @@ from wattboard.simulator import Emulators
 
 
 async def _fault(url: str, spec: dict[str, Any]) -> None:
-    async with aiohttp.ClientSession() as session, session.post(url + "/_sim/fault", json=spec) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url + "/_sim/fault", json=spec) as response,
+    ):
         assert response.status == 200, await response.text()
 
 
 async def _get(url: str, path: str) -> tuple[int, str]:
     timeout = aiohttp.ClientTimeout(total=10)
-    async with aiohttp.ClientSession(timeout=timeout) as session, session.get(url + path) as response:
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        session.get(url + path) as response,
+    ):
         return response.status, await response.text()
 
 
 async def test_fault_offline_refuses_connections_then_recovers(emulators: Emulators) -> None:
     url = emulators.meters["grid"].url
     await _fault(url, {"kind": "offline", "seconds": 0.6})
+    await asyncio.sleep(0.15)  # the emulator answers the control call before it goes dark
     with pytest.raises(aiohttp.ClientConnectionError):
         await _get(url, "/rpc/EM.GetStatus?id=0")
     await asyncio.sleep(0.9)
@@ -92,6 +99,7 @@ async def test_fault_clock_jump_moves_device_time_and_splits_blocks(emulators: E
     await _fault(grid.url, {"kind": "clock_jump", "seconds": 3600})
     after = json.loads((await _get(grid.url, "/rpc/Sys.GetStatus"))[1])["unixtime"]
     assert 3599 <= after - before <= 3610
+    grid.device.clock_offset += 120  # two more minutes pass on the device
     grid.device.advance()
     blocks = grid.device.memory.blocks()
     # The jump skips an hour: the records after it form a new block (no record written twice).
@@ -123,7 +131,10 @@ async def test_fault_reverse_ct_flips_one_phase(emulators: Emulators) -> None:
 
 async def test_fault_unknown_kind_is_refused_with_the_choices(emulators: Emulators) -> None:
     url = emulators.meters["grid"].url
-    async with aiohttp.ClientSession() as session, session.post(url + "/_sim/fault", json={"kind": "melt"}) as r:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url + "/_sim/fault", json={"kind": "melt"}) as r,
+    ):
         assert r.status == 400
         assert "offline" in (await r.json())["error"]
 

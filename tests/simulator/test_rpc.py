@@ -34,7 +34,10 @@ async def _get(url: str, path: str) -> tuple[int, Any, str]:
 @pytest.mark.parametrize(
     ("method", "fixture"),
     [
-        ("Shelly.GetDeviceInfo", "extracted/Shelly.GetDeviceInfo.aioshelly_fw1.1.0_deviceorder.json"),
+        (
+            "Shelly.GetDeviceInfo",
+            "extracted/Shelly.GetDeviceInfo.aioshelly_fw1.1.0_deviceorder.json",
+        ),
         ("EM.GetStatus?id=0", "extracted/EM.GetStatus.ha_fw1.6.1.json"),
         ("EM.GetStatus?id=0", "extracted/EM.GetStatus.aioshelly_fw1.1.0_deviceorder.json"),
         ("EMData.GetStatus?id=0", "extracted/EMData.GetStatus.ha_fw1.6.1.json"),
@@ -61,7 +64,9 @@ async def test_rpc_device_info_with_auth_matches_real_types(protected: Emulators
     assert {k: _json_type(v) for k, v in served.items()} == {
         k: _json_type(v) for k, v in real.items()
     }
-    assert served["auth_domain"] == served["id"] == protected.meters["grid"].device.identity.device_id
+    assert (
+        served["auth_domain"] == served["id"] == protected.meters["grid"].device.identity.device_id
+    )
 
 
 async def test_rpc_numbers_keep_device_decimals(emulators: Emulators) -> None:
@@ -113,7 +118,9 @@ async def test_get_data_end_ts_is_inclusive_and_last_page_has_no_next(emulators:
 
 
 async def test_get_data_without_keys_omits_them(emulators: Emulators) -> None:
-    _, page, _ = await _get(emulators.meters["grid"].url, "/rpc/EMData.GetData?id=0&ts=0&add_keys=false")
+    _, page, _ = await _get(
+        emulators.meters["grid"].url, "/rpc/EMData.GetData?id=0&ts=0&add_keys=false"
+    )
     assert "keys" not in page
     assert len(page["data"][0]["values"][0]) == 51
 
@@ -128,7 +135,9 @@ async def test_counters_equal_sum_of_records(emulators: Emulators) -> None:
                 total = values[:, KEYS.index(key)].sum()
                 assert counters[key] == pytest.approx(total, abs=0.01)
         assert counters["total_act"] == pytest.approx(
-            counters["a_total_act_energy"] + counters["b_total_act_energy"] + counters["c_total_act_energy"],
+            counters["a_total_act_energy"]
+            + counters["b_total_act_energy"]
+            + counters["c_total_act_energy"],
             abs=0.011,
         )
 
@@ -138,7 +147,9 @@ async def test_csv_has_device_header_and_the_same_rows(emulators: Emulators) -> 
     memory = meter.device.memory
     first = memory.first_ts
     assert first is not None
-    status, _, text = await _get(meter.url, f"/emdata/0/data.csv?ts={first}&end_ts={first + 3599}&add_keys=true")
+    status, _, text = await _get(
+        meter.url, f"/emdata/0/data.csv?ts={first}&end_ts={first + 3599}&add_keys=true"
+    )
     assert status == 200
     lines = text.split("\r\n")
     assert lines[0] == "timestamp," + ",".join(KEYS)
@@ -192,7 +203,9 @@ async def test_rpc_post_frame_answers_full_frame(emulators: Emulators) -> None:
 
 
 async def test_rpc_post_rest_form_uses_body_as_params(emulators: Emulators) -> None:
-    status, body = await _post(emulators.meters["grid"].url, "/rpc/EM.GetStatus", {"id": 0, "src": "evcc"})
+    status, body = await _post(
+        emulators.meters["grid"].url, "/rpc/EM.GetStatus", {"id": 0, "src": "evcc"}
+    )
     assert status == 200
     assert "total_act_power" in body
 
@@ -202,14 +215,22 @@ async def test_net_energies_sum_phases_per_period(emulators: Emulators) -> None:
     first = meter.device.memory.first_ts
     assert first is not None
     start = -(-first // 900) * 900  # first whole quarter
-    _, body, _ = await _get(meter.url, f"/rpc/EMData.GetNetEnergies?id=0&ts={start}&period=900&end_ts={start + 899}")
+    _, body, _ = await _get(
+        meter.url, f"/rpc/EMData.GetNetEnergies?id=0&ts={start}&period=900&end_ts={start + 899}"
+    )
     values = meter.device.memory.select(start, start + 899)[1]
-    expected = values[:, KEYS.index("a_total_act_energy")].sum() - values[:, KEYS.index("a_total_act_ret_energy")].sum()
+    expected = (
+        values[:, KEYS.index("a_total_act_energy")].sum()
+        - values[:, KEYS.index("a_total_act_ret_energy")].sum()
+    )
     assert body["keys"] == ["a_net_act_energy", "b_net_act_energy", "c_net_act_energy"]
     assert body["data"][0]["values"][0][0] == pytest.approx(expected, abs=1e-3)
 
 
 async def _post(url: str, path: str, payload: Any) -> tuple[int, Any]:
-    async with aiohttp.ClientSession() as session, session.post(url + path, json=payload) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url + path, json=payload) as response,
+    ):
         text = await response.text()
         return response.status, json.loads(text) if text else None

@@ -28,13 +28,21 @@ def _roles(value: str) -> tuple[str, ...]:
 
 
 def simulate(
-    port: int = typer.Option(18001, min=0, max=65534, help="Port of the first meter; 0 = free ports."),
+    port: int = typer.Option(
+        18001, min=0, max=65534, help="Port of the first meter; 0 = free ports."
+    ),
     meters: str = typer.Option("grid,solar", help="Meters to emulate, in port order."),
-    history_days: float = typer.Option(7.0, min=0, max=60, help="Days of minute records to pre-fill."),
-    password: str | None = typer.Option(None, help="Enable digest auth (user admin) with this password."),
+    history_days: float = typer.Option(
+        7.0, min=0, max=60, help="Days of minute records to pre-fill."
+    ),
+    password: str | None = typer.Option(
+        None, help="Enable digest auth (user admin) with this password."
+    ),
     seed: int = typer.Option(1, help="Seed of the household and weather; same seed, same data."),
     speed: float = typer.Option(1.0, min=0.001, help="Run the clock this many times faster."),
-    state_dir: Path | None = typer.Option(None, help="Keep records and counters here across restarts."),
+    state_dir: Path | None = typer.Option(
+        None, help="Keep records and counters here across restarts."
+    ),
     lat: float = typer.Option(60.17, min=-90, max=90, help="Latitude of the PV system."),
     lon: float = typer.Option(24.94, min=-180, max=180, help="Longitude of the PV system."),
     timezone: str = typer.Option("Europe/Helsinki", help="IANA zone of the household's rhythm."),
@@ -79,7 +87,9 @@ async def _serve(options: EmulatorOptions) -> None:
 
 def _announce(running: Emulators) -> None:
     for role, meter in running.meters.items():
-        console.print(f"[bold]{role}[/bold] meter: {meter.url}  ({meter.device.identity.device_id})")
+        console.print(
+            f"[bold]{role}[/bold] meter: {meter.url}  ({meter.device.identity.device_id})"
+        )
     first = next(iter(running.meters.values()))
     console.print(
         f"Try: curl {first.url}/rpc/EM.GetStatus?id=0   ·   "

@@ -80,7 +80,7 @@ class Faults:
 class EmulatedMeter:
     """The state and behaviour of one Pro 3EM, independent of any transport."""
 
-    def __init__(  # noqa: PLR0913 - a device has this many independent settings
+    def __init__(
         self,
         role: Role,
         physics: SitePhysics,
@@ -122,7 +122,9 @@ class EmulatedMeter:
     def samples(self, t0: int, n: int) -> MeterSamples:
         """Return what this meter's CTs see, with reversed clamps and `reverse` config applied."""
         raw = self.physics.grid(t0, n) if self.role == "grid" else self.physics.solar(t0, n)
-        flipped = [p for p in PHASES if (p in self.faults.reversed_ct) != (p in self.config_reverse)]
+        flipped = [
+            p for p in PHASES if (p in self.faults.reversed_ct) != (p in self.config_reverse)
+        ]
         if not flipped:
             return raw
         signs = np.array([-1.0 if p in flipped else 1.0 for p in PHASES])
@@ -225,7 +227,7 @@ class EmulatedMeter:
             "blink_mode_selector": "active_energy",
             "phase_selector": "all",
             "monitor_phase_sequence": False,
-            "reverse": {p: True for p in sorted(self.config_reverse)},
+            "reverse": dict.fromkeys(sorted(self.config_reverse), True),
             "ct_type": "120A",
         }
 
@@ -301,7 +303,11 @@ class EmulatedMeter:
         self.reset_counters()
 
     def jump_clock(self, seconds: float) -> None:
+        """Move the device clock; minutes skipped forward are never recorded."""
         self.clock_offset += seconds
+        if seconds > 0:
+            # The minute in progress is lost with the jump, like a minute cut by a reboot.
+            self.next_minute = max(self.next_minute, _minute_floor(self.now()) + PERIOD)
 
     # -- persistence ------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Final
 
@@ -105,4 +106,4 @@ class RecordMemory:
             return []
         breaks = np.flatnonzero(np.diff(ts) != PERIOD) + 1
         edges = [0, *breaks.tolist(), len(ts)]
-        return [Block(int(ts[a]), b - a) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+        return [Block(int(ts[a]), b - a) for a, b in itertools.pairwise(edges)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -220,7 +221,7 @@ def _data_blocks(ts: NDArray[np.int64], values: NDArray[np.float64]) -> list[dic
     breaks = [0, *(np.flatnonzero(np.diff(ts) != PERIOD) + 1).tolist(), len(ts)]
     return [
         {"ts": int(ts[a]), "period": PERIOD, "values": values[a:b].tolist()}
-        for a, b in zip(breaks[:-1], breaks[1:], strict=True)
+        for a, b in itertools.pairwise(breaks)
     ]
 
 

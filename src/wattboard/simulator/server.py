@@ -9,6 +9,7 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Any, Final
+
 from aiohttp import WSMsgType, web
 
 from wattboard.simulator import rpc
@@ -25,7 +26,7 @@ CONTROL: Final = "/_sim"
 PERIODIC_REPORT: Final = 60.0
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class WsClient:
     socket: web.WebSocketResponse
     src: str | None = None
@@ -35,7 +36,12 @@ class MeterServer:
     """Serves one `EmulatedMeter` on 127.0.0.1:port until stopped."""
 
     def __init__(
-        self, meter: EmulatedMeter, *, host: str = "127.0.0.1", port: int = 0, nonce_reuse: bool = False
+        self,
+        meter: EmulatedMeter,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        nonce_reuse: bool = False,
     ) -> None:
         self.meter = meter
         self.host = host
@@ -53,6 +59,7 @@ class MeterServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_em: dict[str, float] = {}
         self._last_report = 0.0
+        self._dark = False
 
     @property
     def url(self) -> str:
@@ -92,8 +99,19 @@ class MeterServer:
         self.meter.faults.offline_until = max(
             self.meter.faults.offline_until, time.monotonic() + seconds
         )
+        self._go_dark()
+
+    def _go_dark(self) -> None:
+        if not self._dark:
+            self._dark = True
+            self._spawn(self._dark_until_back())
+
+    async def _dark_until_back(self) -> None:
+        # Let the answer to the request that caused this (a control call, a reboot) leave first.
+        await asyncio.sleep(0.05)
         await self._drop_connections()
-        self._spawn(self._come_back())
+        await self._come_back()
+        self._dark = False
 
     async def _drop_connections(self) -> None:
         if self._site is not None:
@@ -106,8 +124,9 @@ class MeterServer:
                 handler.force_close()
 
     async def _come_back(self) -> None:
-        while self.meter.faults.offline():
-            await asyncio.sleep(max(0.01, self.meter.faults.offline_until - time.monotonic()))
+        # The deadline may be pushed out while we wait (a second fault), so re-check it.
+        while (left := self.meter.faults.offline_until - time.monotonic()) > 0:  # noqa: ASYNC110 - a deadline, not an event
+            await asyncio.sleep(max(0.01, left))
         if self._site is None and self._runner is not None:
             await self._listen()
             log.info("%s back online at %s", self.meter.role, self.url)
@@ -129,9 +148,7 @@ class MeterServer:
 
     async def _tick(self) -> None:
         if self.meter.faults.offline():
-            if self._site is not None:
-                await self._drop_connections()
-                self._spawn(self._come_back())
+            self._go_dark()  # e.g. after Shelly.Reboot
             self.meter.advance()
             return
         if self.meter.advance():
@@ -253,9 +270,13 @@ class MeterServer:
         if "src" in frame:
             reply["dst"] = frame["src"]
         params = frame.get("params") or {}
+        if not isinstance(params, dict):
+            reply["error"] = {
+                "code": -103,
+                "message": "Invalid argument 'params': expected an object",
+            }
+            return reply
         try:
-            if not isinstance(params, dict):
-                raise rpc.RpcError(-103, "Invalid argument 'params': expected an object")
             reply["result"] = rpc.call(self.meter, str(frame["method"]), params)
         except rpc.RpcError as err:
             reply["error"] = err.body()
@@ -285,13 +306,13 @@ class MeterServer:
             return
         if isinstance(frame.get("src"), str):
             client.src = frame["src"]
-        if self.gate is not None and rpc.needs_auth(frame["method"]):
-            if not self.gate.check_rpc(frame.get("auth")):
-                challenge = rpc.RpcError(401, self.gate.rpc_challenge())
-                reply = {"id": frame.get("id"), "src": self.meter.identity.device_id}
-                reply |= {"dst": client.src, "error": challenge.body()}
-                await client.socket.send_str(dumps(reply))
-                return
+        gate = self.gate
+        if gate and rpc.needs_auth(frame["method"]) and not gate.check_rpc(frame.get("auth")):
+            challenge = rpc.RpcError(401, gate.rpc_challenge())
+            reply = {"id": frame.get("id"), "src": self.meter.identity.device_id}
+            reply |= {"dst": client.src, "error": challenge.body()}
+            await client.socket.send_str(dumps(reply))
+            return
         await client.socket.send_str(dumps(self._answer(frame)))
 
     async def _csv(self, request: web.Request) -> web.StreamResponse:
@@ -308,7 +329,9 @@ class MeterServer:
             message = err.message if isinstance(err, rpc.RpcError) else "Bad id"
             return _error_response(rpc.RpcError(-103, message))
         if params["id"] != 0:
-            return _error_response(rpc.RpcError(-105, f"Argument 'id', value {params['id']} not found!"))
+            return _error_response(
+                rpc.RpcError(-105, f"Argument 'id', value {params['id']} not found!")
+            )
         return await self._stream_csv(request, start, end, add_keys=add_keys)
 
     async def _stream_csv(
@@ -330,7 +353,9 @@ class MeterServer:
         for offset in range(0, len(ts), 500):
             lines = [
                 f"{int(t)}," + ",".join(trimmed(v) for v in row.tolist()) + "\r\n"
-                for t, row in zip(ts[offset : offset + 500], values[offset : offset + 500], strict=True)
+                for t, row in zip(
+                    ts[offset : offset + 500], values[offset : offset + 500], strict=True
+                )
             ]
             await response.write("".join(lines).encode())
         await response.write_eof()
@@ -385,7 +410,7 @@ FAULT_KINDS: Final = (
 )
 
 
-async def apply_fault(server: MeterServer, spec: dict[str, Any]) -> None:  # noqa: C901, PLR0912 - one branch per fault kind reads best
+async def apply_fault(server: MeterServer, spec: dict[str, Any]) -> None:  # noqa: C901 - one branch per fault kind reads best
     """Inject one fault, e.g. `{"kind": "offline", "seconds": 5}`; raise ValueError if bad."""
     meter, faults = server.meter, server.meter.faults
     kind = spec.get("kind")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, Self
 
 
 class Fixed(float):
@@ -12,7 +12,7 @@ class Fixed(float):
 
     decimals: int
 
-    def __new__(cls, value: float, decimals: int) -> Fixed:
+    def __new__(cls, value: float, decimals: int) -> Self:
         obj = super().__new__(cls, round(value, decimals))
         obj.decimals = decimals
         return obj
