@@ -69,6 +69,23 @@ async def test_rpc_device_info_with_auth_matches_real_types(protected: Emulators
     )
 
 
+async def test_rpc_device_info_ident_adds_identification(emulators: Emulators) -> None:
+    _, plain, _ = await _get(emulators.meters["grid"].url, "/rpc/Shelly.GetDeviceInfo")
+    _, ident, _ = await _get(emulators.meters["grid"].url, "/rpc/Shelly.GetDeviceInfo?ident=true")
+    assert "key" not in plain
+    assert {k: _json_type(ident[k]) for k in ("key", "batch", "fw_sbits")} == dict.fromkeys(
+        ("key", "batch", "fw_sbits"), "string"
+    )
+
+
+async def test_rpc_status_and_config_have_the_real_component_keys(emulators: Emulators) -> None:
+    real = load_fixture("ha_core_pro_3em_fw1.6.1_device_dump.json")
+    _, status, _ = await _get(emulators.meters["grid"].url, "/rpc/Shelly.GetStatus")
+    _, config, _ = await _get(emulators.meters["grid"].url, "/rpc/Shelly.GetConfig")
+    assert set(real["status"]) <= set(status)
+    assert set(real["config"]) <= set(config)
+
+
 async def test_rpc_numbers_keep_device_decimals(emulators: Emulators) -> None:
     _, _, text = await _get(emulators.meters["grid"].url, "/rpc/EMData.GetStatus?id=0")
     # Counters have two decimals on the wire, trailing zeros kept: "a_total_act_energy":123.40

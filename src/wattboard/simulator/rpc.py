@@ -78,13 +78,18 @@ def _bool_param(params: dict[str, Any], name: str, default: bool) -> bool:
 # -- Shelly and Sys -----------------------------------------------------------------------------
 
 
-def _device_info(meter: EmulatedMeter, _: dict[str, Any]) -> Any:
-    return meter.device_info()
+def _device_info(meter: EmulatedMeter, params: dict[str, Any]) -> Any:
+    info = meter.device_info()
+    if _bool_param(params, "ident", default=False):
+        # Identification strings a device adds on request; made-up but stable per device.
+        info |= {"key": meter.identity.mac.lower()[-8:], "batch": "2451", "fw_sbits": "04"}
+    return info
 
 
 def _status(meter: EmulatedMeter, _: dict[str, Any]) -> Any:
     return {
         "ble": {},
+        "bthome": {"errors": ["bluetooth_disabled"]},
         "cloud": {"connected": False},
         "em:0": meter.em_status(),
         "emdata:0": meter.emdata_status(),
@@ -101,6 +106,7 @@ def _status(meter: EmulatedMeter, _: dict[str, Any]) -> Any:
 def _config(meter: EmulatedMeter, _: dict[str, Any]) -> Any:
     return {
         "ble": {"enable": False, "rpc": {"enable": True}},
+        "bthome": {},
         "cloud": {"enable": False, "server": "iot.shelly.cloud:6012/jrpc"},
         "em:0": meter.em_config(),
         "emdata:0": {},
