@@ -13,11 +13,11 @@ import platformdirs
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from wattboard.energy.netting import Netting
+from wattboard.energy.records import Phase
 from wattboard.exceptions import ConfigError
 
 APP_NAME = "wattboard"
-Phase = Literal["a", "b", "c"]
-Netting = Literal["phase", "minute", "15min", "hour"]
 
 
 def system_timezone() -> str:

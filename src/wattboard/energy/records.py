@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 Phase = Literal["a", "b", "c"]
 PHASES: Final[tuple[Phase, Phase, Phase]] = ("a", "b", "c")
@@ -75,7 +77,7 @@ def invert_phases(record: MinuteRecord, phases: Iterable[Phase]) -> MinuteRecord
     unknown = wanted.difference(PHASES)
     if unknown:
         raise ValueError(f"unknown phases {sorted(unknown)}; expected some of {PHASES}")
-    changes: dict[str, float] = {}
+    changes: dict[str, Any] = {}  # Any: mypy checks **kwargs against every field's type
     for p in wanted:
         changes[f"{p}_import_wh"] = getattr(record, f"{p}_export_wh")
         changes[f"{p}_export_wh"] = getattr(record, f"{p}_import_wh")
