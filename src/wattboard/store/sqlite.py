@@ -1,0 +1,402 @@
+"""The embedded store: minute records and their rollups in one SQLite file (WAL).
+
+Every method here is synchronous and meant to run on the store's one thread (`AsyncStore`);
+a write is one transaction that upserts records and refreshes the rollups they touch, so a
+crash leaves either the whole minute or none of it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal
+from zoneinfo import ZoneInfo
+
+from wattboard.energy.flows import Flows
+from wattboard.energy.netting import Netting, bucket_flows
+from wattboard.energy.periods import local_day, period
+from wattboard.energy.records import PHASES, MinuteRecord, Phase
+from wattboard.energy.sums import QUARTER, MinuteSums, quarter_start, site_minute_totals
+from wattboard.exceptions import InvalidInputError, MigrationError, StoreError
+from wattboard.store.codec import decode, encode
+from wattboard.store.schema import MIGRATIONS, MINUTE_COLUMNS, SCHEMA_VERSION
+
+Role = Literal["grid", "solar"]
+Progress = Callable[[int, int], None]
+DAY: Final = 86400
+REBUILD_CHUNK: Final = 7 * DAY
+_INSERT_MINUTE: Final = (
+    f"INSERT INTO minutes (meter, ts, {', '.join(MINUTE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (len(MINUTE_COLUMNS) + 2))}) "
+    f"ON CONFLICT (meter, ts) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in MINUTE_COLUMNS)
+)
+_SUM_COLUMNS: Final = (
+    "net, phase_import, phase_export, minute_import, minute_export, solar, consumption, "
+    "self_consumption_phase, self_consumption_minute, present, clamped_minutes, clamped_wh"
+)
+_FLOW_COLUMNS: Final = (
+    "grid_import, grid_export, solar, consumption, self_consumption, present, "
+    "clamped_minutes, clamped_wh"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MeterSpec:
+    """A configured meter as the store needs it."""
+
+    id: str
+    role: Role
+    invert_phases: tuple[Phase, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DayRow:
+    day: str
+    start: int
+    end: int
+    flows: Flows
+
+
+class SqliteStore:
+    """Minute records, rollups of quarters and local days, gaps and replication watermarks."""
+
+    def __init__(
+        self, path: Path, *, zone: ZoneInfo, netting: Netting, meters: Sequence[MeterSpec]
+    ) -> None:
+        self.path = path
+        self.zone = zone
+        self.netting: Netting = netting
+        self._specs = list(meters)
+        self._db = _connect(path)
+        self._migrate()
+        self._meters = self._register(self._specs)
+        with self._db:
+            # A new file's rollups are built with today's settings; later changes are compared.
+            self._db.executemany(
+                "INSERT OR IGNORE INTO settings VALUES (?, ?)",
+                [("timezone", zone.key), ("netting", netting)],
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- set-up -------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise MigrationError(
+                f"{self.path} has schema {version}, newer than this Wattboard ({SCHEMA_VERSION});"
+                " upgrade Wattboard"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            try:
+                with self._db:
+                    self._db.executescript(
+                        f"BEGIN;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};"
+                    )
+            except sqlite3.Error as err:
+                raise MigrationError(f"migration {number + 1} failed: {err}") from err
+
+    def _register(self, specs: Sequence[MeterSpec]) -> dict[str, tuple[int, Role]]:
+        with self._db:
+            for spec in specs:
+                self._db.execute(
+                    "INSERT INTO meters (id, role) VALUES (?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET role = excluded.role",
+                    (spec.id, spec.role),
+                )
+        rows = self._db.execute("SELECT id, num, role FROM meters").fetchall()
+        return {meter_id: (num, role) for meter_id, num, role in rows}
+
+    @property
+    def meter_ids(self) -> list[str]:
+        return sorted(self._meters)
+
+    def meter_count(self) -> int:
+        """Return how many meters are expected to record each minute (the configured ones)."""
+        return len(self._specs) or len(self._meters)
+
+    def _num(self, meter: str) -> int:
+        try:
+            return self._meters[meter][0]
+        except KeyError:
+            known = ", ".join(self.meter_ids) or "none"
+            raise InvalidInputError("meter", f"unknown meter {meter!r}; known: {known}") from None
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def upsert(self, records: Sequence[MinuteRecord]) -> int:
+        """Insert or replace records (idempotent by meter and ts) and refresh their rollups."""
+        if not records:
+            return 0
+        rows = [(self._num(r.meter), _checked_ts(r.ts), *encode(r)) for r in records]
+        try:
+            with self._db:
+                self._db.executemany(_INSERT_MINUTE, rows)
+                self._refresh({quarter_start(r.ts) for r in records})
+        except sqlite3.Error as err:
+            raise StoreError(f"could not store {len(rows)} records: {err}") from err
+        return len(rows)
+
+    def delete(self, meter: str, start: int, end: int) -> int:
+        """Remove a meter's records with `start <= ts < end` and refresh the rollups."""
+        num = self._num(meter)
+        with self._db:
+            touched = self._db.execute(
+                "SELECT DISTINCT ts - ts % 900 FROM minutes WHERE meter = ? AND ts >= ? AND ts < ?",
+                (num, start, end),
+            ).fetchall()
+            count = self._db.execute(
+                "DELETE FROM minutes WHERE meter = ? AND ts >= ? AND ts < ?", (num, start, end)
+            ).rowcount
+            self._refresh({q for (q,) in touched})
+        return int(count)
+
+    def record_gap(self, meter: str, start: int, end: int, reason: str) -> None:
+        """Remember minutes that can no longer be fetched (older than the device keeps)."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO gaps VALUES (?, ?, ?, ?) ON CONFLICT (meter, start) "
+                "DO UPDATE SET end = max(end, excluded.end), reason = excluded.reason",
+                (self._num(meter), start, end, reason),
+            )
+
+    def set_replication_watermark(self, collection: str, watermark: int) -> None:
+        with self._db:
+            self._db.execute(
+                "INSERT INTO replication VALUES (?, ?, ?) ON CONFLICT (collection) "
+                "DO UPDATE SET watermark = excluded.watermark, updated = excluded.updated",
+                (collection, watermark, int(time.time())),
+            )
+
+    # -- rollups ------------------------------------------------------------------------------
+
+    def _refresh(self, quarters: set[int]) -> None:
+        """Recompute the given quarters from the minutes, then the local days holding them."""
+        for first, last in _runs(sorted(quarters)):
+            sums = self._site_quarters(first, last + QUARTER)
+            self._db.execute("DELETE FROM quarters WHERE start >= ? AND start <= ?", (first, last))
+            self._db.executemany(
+                f"INSERT INTO quarters (start, {_SUM_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+                [(q, *_sum_values(s)) for q, s in sums.items()],
+            )
+        for day in sorted({local_day(q, self.zone) for q in quarters}):
+            self._refresh_day(day)
+
+    def _site_quarters(self, start: int, end: int) -> dict[int, MinuteSums]:
+        """Sum the site minutes of `[start, end)` into quarters, with the energy model."""
+        grid: dict[int, tuple[float, float]] = {}
+        solar: dict[int, list[tuple[float, float]]] = {}
+        roles = dict(self._meters.values())
+        cursor = self._db.execute(
+            "SELECT meter, ts, a_imp + b_imp + c_imp, a_exp + b_exp + c_exp FROM minutes "
+            f"WHERE meter IN ({', '.join('?' * len(roles))}) AND ts >= ? AND ts < ?",
+            (*roles, start, end),
+        )
+        for num, ts, imp, exp in cursor:
+            pair = (imp / 10_000, exp / 10_000)
+            if roles[num] == "grid":
+                grid[ts] = pair
+            else:
+                solar.setdefault(ts, []).append(pair)
+        quarters: dict[int, MinuteSums] = {}
+        for ts in grid.keys() | solar.keys():
+            q = ts - ts % QUARTER
+            minute = site_minute_totals(grid.get(ts), solar.get(ts, ()))
+            quarters[q] = quarters[q] + minute if q in quarters else minute
+        return quarters
+
+    def _refresh_day(self, day: str) -> None:
+        span = period("day", day, self.zone)
+        quarters = self.quarter_sums(span.start, span.end)
+        self._db.execute("DELETE FROM days WHERE day = ?", (day,))
+        if not quarters:
+            return
+        flows = bucket_flows(quarters, span.start, span.end, netting=self.netting, zone=self.zone)
+        self._db.execute(
+            f"INSERT INTO days (day, start, end, {_FLOW_COLUMNS}) VALUES ({', '.join('?' * 11)})",
+            (day, span.start, span.end, *_flow_values(flows)),
+        )
+
+    def needs_rebuild(self) -> list[str]:
+        """Say why the rollups no longer match the settings (empty when they do)."""
+        reasons = []
+        stored = dict(self._db.execute("SELECT key, value FROM settings").fetchall())
+        for key, value in (("timezone", self.zone.key), ("netting", self.netting)):
+            if stored.get(key) != value:
+                reasons.append(f"{key} changed from {stored.get(key)} to {value}")
+        for spec in self._specs:
+            inverted, wanted = sorted(self._inverted(spec.id)), sorted(spec.invert_phases)
+            if inverted != wanted:
+                reasons.append(f"invert_phases of {spec.id} changed from {inverted} to {wanted}")
+        return reasons
+
+    def _inverted(self, meter: str) -> set[str]:
+        row = self._db.execute("SELECT inverted FROM meters WHERE id = ?", (meter,)).fetchone()
+        return set(row[0]) if row else set()
+
+    def rebuild(self, progress: Progress | None = None) -> None:
+        """Apply changed clamp inversions and recompute every rollup from the minutes."""
+        with self._db:
+            for spec in self._specs:
+                self._apply_inversion(spec)
+            self._db.execute("DELETE FROM quarters")
+            self._db.execute("DELETE FROM days")
+            first, last = self._db.execute("SELECT min(ts), max(ts) FROM minutes").fetchone()
+            if first is not None:
+                self._rebuild_range(quarter_start(first), last + 60, progress)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO settings VALUES (?, ?)",
+                [("timezone", self.zone.key), ("netting", self.netting)],
+            )
+
+    def _rebuild_range(self, start: int, end: int, progress: Progress | None) -> None:
+        for chunk in range(start, end, REBUILD_CHUNK):
+            quarters = range(chunk, min(chunk + REBUILD_CHUNK, end), QUARTER)
+            self._refresh(set(quarters))
+            if progress is not None:
+                progress(min(chunk + REBUILD_CHUNK, end) - start, end - start)
+
+    def _apply_inversion(self, spec: MeterSpec) -> None:
+        changed = sorted(self._inverted(spec.id) ^ set(spec.invert_phases))
+        if not changed:
+            return
+        # Inverting twice is the identity, so a change applies the difference to stored rows.
+        swaps = ", ".join(
+            f"{p}_imp = {p}_exp, {p}_exp = {p}_imp, {p}_max_w = -{p}_min_w, {p}_min_w = -{p}_max_w"
+            for p in changed
+        )
+        self._db.execute(f"UPDATE minutes SET {swaps} WHERE meter = ?", (self._num(spec.id),))
+        self._db.execute(
+            "UPDATE meters SET inverted = ? WHERE id = ?",
+            ("".join(sorted(spec.invert_phases)), spec.id),
+        )
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def watermark(self, meter: str) -> int | None:
+        """Return the timestamp of the meter's newest record."""
+        row = self._db.execute("SELECT max(ts) FROM minutes WHERE meter = ?", (self._num(meter),))
+        value = row.fetchone()[0]
+        return None if value is None else int(value)
+
+    def readings(
+        self, meter: str, start: int, end: int, *, limit: int = 1000, after: int | None = None
+    ) -> list[MinuteRecord]:
+        """Return a meter's records with `start <= ts < end`, after `after`, oldest first."""
+        lower = start if after is None else max(start, after + 1)
+        rows = self._db.execute(
+            f"SELECT ts, {', '.join(MINUTE_COLUMNS)} FROM minutes "
+            "WHERE meter = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?",
+            (self._num(meter), lower, end, limit),
+        )
+        return [decode(meter, ts, tuple(values)) for ts, *values in rows]
+
+    def count(self, meter: str | None = None) -> int:
+        if meter is None:
+            return int(self._db.execute("SELECT count(*) FROM minutes").fetchone()[0])
+        query = "SELECT count(*) FROM minutes WHERE meter = ?"
+        return int(self._db.execute(query, (self._num(meter),)).fetchone()[0])
+
+    def quarter_sums(self, start: int, end: int) -> dict[int, MinuteSums]:
+        """Return the stored quarter rollups with `start <= q < end`."""
+        rows = self._db.execute(
+            f"SELECT start, {_SUM_COLUMNS} FROM quarters WHERE start >= ? AND start < ?",
+            (start, end),
+        )
+        return {q: MinuteSums(*values) for q, *values in rows}
+
+    def day_rows(self, start: int, end: int) -> list[DayRow]:
+        """Return the local-day rollups whose day starts within `[start, end)`."""
+        rows = self._db.execute(
+            f"SELECT day, start, end, {_FLOW_COLUMNS} FROM days "
+            "WHERE start >= ? AND start < ? ORDER BY start",
+            (start, end),
+        )
+        return [DayRow(day, s, e, _flows(values)) for day, s, e, *values in rows]
+
+    def gaps(self, meter: str) -> list[tuple[int, int, str]]:
+        rows = self._db.execute(
+            "SELECT start, end, reason FROM gaps WHERE meter = ? ORDER BY start",
+            (self._num(meter),),
+        )
+        return [(int(s), int(e), str(r)) for s, e, r in rows]
+
+    def replication_watermark(self, collection: str) -> int | None:
+        row = self._db.execute(
+            "SELECT watermark FROM replication WHERE collection = ?", (collection,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def integrity(self) -> str:
+        """Return SQLite's own verdict on the file ('ok' when healthy)."""
+        return str(self._db.execute("PRAGMA quick_check").fetchone()[0])
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode loses at most the last transactions on power loss, never integrity;
+        # the meter still holds those minutes and the next start fetches them again.
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 5000")
+    except (OSError, sqlite3.Error) as err:
+        raise StoreError(f"cannot open the database {path}: {err}") from err
+    # Python's sqlite3 opens transactions itself unless isolation_level is None; with None,
+    # `with db:` would not BEGIN, so transactions are opened explicitly via the context below.
+    db.isolation_level = "DEFERRED"
+    return db
+
+
+def _flows(values: Sequence[float]) -> Flows:
+    imp, exp, solar, consumption, self_consumption, present, clamped, clamped_wh = values
+    return Flows(
+        grid_import=imp,
+        grid_export=exp,
+        solar=solar,
+        consumption=consumption,
+        self_consumption=self_consumption,
+        present=int(present),
+        clamped_minutes=int(clamped),
+        clamped_wh=clamped_wh,
+    )
+
+
+def _checked_ts(ts: int) -> int:
+    if ts % 60:
+        raise InvalidInputError("ts", f"{ts} is not the start of a minute (a multiple of 60)")
+    return ts
+
+
+def _runs(quarters: Iterable[int]) -> Iterable[tuple[int, int]]:
+    """Group sorted quarter starts into contiguous runs `(first, last)`."""
+    for _, group in itertools.groupby(enumerate(quarters), key=lambda p: p[1] - p[0] * QUARTER):
+        members = [q for _, q in group]
+        yield members[0], members[-1]
+
+
+def _sum_values(s: MinuteSums) -> tuple[float | int, ...]:
+    return (
+        s.net, s.phase_import, s.phase_export, s.minute_import, s.minute_export, s.solar,
+        s.consumption, s.self_consumption_phase, s.self_consumption_minute, s.present,
+        s.clamped_minutes, s.clamped_wh,
+    )  # fmt: skip
+
+
+def _flow_values(f: Flows) -> tuple[float | int, ...]:
+    return (
+        f.grid_import, f.grid_export, f.solar, f.consumption, f.self_consumption, f.present,
+        f.clamped_minutes, f.clamped_wh,
+    )  # fmt: skip
+
+
+__all__ = ["PHASES", "DayRow", "MeterSpec", "SqliteStore"]

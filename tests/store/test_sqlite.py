@@ -1,0 +1,192 @@
+"""The SQLite store: exact round trips, idempotent upserts, rollups that follow every write."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from wattboard.energy.records import MinuteRecord
+from wattboard.exceptions import InvalidInputError, MigrationError
+from wattboard.store.sqlite import MeterSpec, SqliteStore
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+METERS = (MeterSpec("grid", "grid"), MeterSpec("solar", "solar"))
+T0 = 1_748_736_000  # 2025-06-01 00:00 UTC = 03:00 in Helsinki, a quarter boundary
+
+
+def rec(
+    meter: str,
+    ts: int,
+    a: tuple[float, float] = (0.0, 0.0),
+    b: tuple[float, float] = (0.0, 0.0),
+    c: tuple[float, float] = (0.0, 0.0),
+) -> MinuteRecord:
+    """A record with the given (import, export) Wh per phase and plausible statistics."""
+    stats = (100.0, -50.0, 230.1, 1.234)
+    return MinuteRecord(meter, ts, *a, *stats, *b, *stats, *c, *stats)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    db = SqliteStore(tmp_path / "w.db", zone=HELSINKI, netting="minute", meters=METERS)
+    yield db
+    db.close()
+
+
+def test_store_round_trips_device_precision(store: SqliteStore) -> None:
+    record = MinuteRecord("grid", T0, 60.7312, 0.0, 4379.4, 3099.6, 226.5, 17.237,
+                          31.5258, 0.0001, 2576.1, -12.3, 229.9, 11.02,
+                          0.0, 8.25, -480.0, -510.5, 231.0, 2.1)  # fmt: skip
+    store.upsert([record])
+    (back,) = store.readings("grid", T0, T0 + 60)
+    assert back.a_import_wh == 60.7312
+    assert back.b_export_wh == 0.0001
+    assert back.c_min_w == -510.5
+    assert back.a_avg_a == 17.237
+    assert back.b_avg_v == 229.9
+
+
+def test_store_upsert_twice_changes_nothing(store: SqliteStore) -> None:
+    records = [rec("grid", T0 + 60 * i, a=(5.0, 0.0)) for i in range(30)]
+    store.upsert(records)
+    first = store.quarter_sums(T0, T0 + 1800)
+    store.upsert(records)
+    assert store.count() == 30
+    assert store.quarter_sums(T0, T0 + 1800) == first
+    assert first[T0].net == pytest.approx(75.0)  # 15 minutes × 5 Wh
+
+
+def test_store_upsert_replaces_a_corrected_minute(store: SqliteStore) -> None:
+    store.upsert([rec("grid", T0, a=(5.0, 0.0))])
+    store.upsert([rec("grid", T0, a=(7.0, 0.0))])
+    assert store.readings("grid", T0, T0 + 60)[0].a_import_wh == 7.0
+    assert store.quarter_sums(T0, T0 + 900)[T0].phase_import == pytest.approx(7.0)
+
+
+def test_store_quarter_rollup_nets_phases_and_adds_solar(store: SqliteStore) -> None:
+    # Phase A exports 8 Wh while B and C import 5 Wh each; the inverter produces 12 Wh.
+    store.upsert([rec("grid", T0, a=(0.0, 8.0), b=(5.0, 0.0), c=(5.0, 0.0)),
+                  rec("solar", T0, a=(0.0, 4.0), b=(0.0, 4.0), c=(0.0, 4.0))])  # fmt: skip
+    q = store.quarter_sums(T0, T0 + 900)[T0]
+    assert q.phase_import == pytest.approx(10.0)  # 5 + 5
+    assert q.phase_export == pytest.approx(8.0)
+    assert q.minute_import == pytest.approx(2.0)  # 10 − 8 netted within the minute
+    assert q.minute_export == 0.0
+    assert q.solar == pytest.approx(12.0)  # 3 × 4
+    assert q.consumption == pytest.approx(14.0)  # 2 imported + 12 produced
+    assert q.present == 2  # two meter-minutes
+
+
+def test_store_day_row_settles_hour_netting(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "h.db", zone=HELSINKI, netting="hour", meters=METERS)
+    # One local hour: 30 minutes importing 2 Wh, 30 minutes exporting 1 Wh.
+    store.upsert([rec("grid", T0 + 60 * i, a=(2.0, 0.0)) for i in range(30)]
+                 + [rec("grid", T0 + 60 * i, a=(0.0, 1.0)) for i in range(30, 60)])  # fmt: skip
+    (day,) = store.day_rows(T0 - 86400, T0 + 86400)
+    assert day.day == "2025-06-01"
+    assert day.flows.grid_import == pytest.approx(30.0)  # 60 − 30 netted over the hour
+    assert day.flows.grid_export == 0.0
+    assert day.flows.present == 60
+    store.close()
+
+
+def test_store_delete_refreshes_rollups(store: SqliteStore) -> None:
+    store.upsert([rec("grid", T0 + 60 * i, a=(1.0, 0.0)) for i in range(20)])
+    removed = store.delete("grid", T0 + 600, T0 + 1200)
+    assert removed == 10
+    assert store.quarter_sums(T0, T0 + 1800)[T0].phase_import == pytest.approx(10.0)  # minutes 0–9
+    assert T0 + 900 not in store.quarter_sums(T0, T0 + 1800)  # its minutes are all gone
+    assert store.day_rows(T0 - 86400, T0 + 86400)[0].flows.grid_import == pytest.approx(10.0)
+
+
+def test_store_refuses_bad_input_and_keeps_what_it_has(store: SqliteStore) -> None:
+    store.upsert([rec("grid", T0, a=(1.0, 0.0))])
+    with pytest.raises(InvalidInputError, match="unknown meter 'wind'"):
+        store.upsert([rec("grid", T0 + 60), rec("wind", T0 + 120)])
+    with pytest.raises(InvalidInputError, match="multiple of 60") as caught:
+        store.upsert([rec("grid", T0 + 61)])
+    assert caught.value.field == "ts"
+    assert store.count() == 1
+
+
+def test_store_readings_page_with_cursor(store: SqliteStore) -> None:
+    store.upsert([rec("grid", T0 + 60 * i) for i in range(10)])
+    first = store.readings("grid", T0, T0 + 600, limit=4)
+    second = store.readings("grid", T0, T0 + 600, limit=4, after=first[-1].ts)
+    assert [r.ts for r in first + second] == [T0 + 60 * i for i in range(8)]
+
+
+def test_store_watermark_is_newest_record(store: SqliteStore) -> None:
+    assert store.watermark("grid") is None
+    store.upsert([rec("grid", T0), rec("grid", T0 + 600), rec("solar", T0 + 900)])
+    assert store.watermark("grid") == T0 + 600
+    assert store.watermark("solar") == T0 + 900
+
+
+def test_store_rebuild_after_netting_change(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    store = SqliteStore(path, zone=HELSINKI, netting="minute", meters=METERS)
+    store.upsert([rec("grid", T0, a=(0.0, 8.0), b=(5.0, 0.0), c=(5.0, 0.0))])
+    store.rebuild()
+    assert store.needs_rebuild() == []
+    store.close()
+    store = SqliteStore(path, zone=HELSINKI, netting="phase", meters=METERS)
+    assert store.needs_rebuild() == ["netting changed from minute to phase"]
+    store.rebuild()
+    assert store.day_rows(T0 - 86400, T0 + 86400)[0].flows.grid_import == pytest.approx(
+        10.0
+    )  # 5 + 5
+    assert store.needs_rebuild() == []
+    store.close()
+
+
+def test_store_rebuild_after_zone_change_moves_day_boundaries(tmp_path: Path) -> None:
+    path = tmp_path / "z.db"
+    store = SqliteStore(path, zone=HELSINKI, netting="minute", meters=METERS)
+    # 2025-06-01 22:00 UTC is 01:00 on June 2 in Helsinki but still June 1 in New York.
+    store.upsert([rec("grid", T0 + 22 * 3600, a=(1.0, 0.0))])
+    store.rebuild()
+    assert [d.day for d in store.day_rows(T0 - 86400, T0 + 2 * 86400)] == ["2025-06-02"]
+    store.close()
+    store = SqliteStore(path, zone=ZoneInfo("America/New_York"), netting="minute", meters=METERS)
+    store.rebuild()
+    assert [d.day for d in store.day_rows(T0 - 86400, T0 + 2 * 86400)] == ["2025-06-01"]
+    store.close()
+
+
+def test_store_rebuild_applies_changed_clamp_inversion(tmp_path: Path) -> None:
+    path = tmp_path / "i.db"
+    store = SqliteStore(path, zone=HELSINKI, netting="minute", meters=METERS)
+    store.upsert([rec("grid", T0, a=(3.0, 0.0), b=(0.0, 2.0))])
+    store.close()
+    inverted = (MeterSpec("grid", "grid", ("b",)), METERS[1])
+    store = SqliteStore(path, zone=HELSINKI, netting="minute", meters=inverted)
+    assert store.needs_rebuild() == ["invert_phases of grid changed from [] to ['b']"]
+    store.rebuild()
+    (back,) = store.readings("grid", T0, T0 + 60)
+    assert (back.b_import_wh, back.b_export_wh) == (2.0, 0.0)  # swapped
+    assert (back.b_max_w, back.b_min_w) == (50.0, -100.0)  # negated and swapped
+    assert store.quarter_sums(T0, T0 + 900)[T0].net == pytest.approx(5.0)  # 3 + 2
+    store.close()
+
+
+def test_store_refuses_a_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(MigrationError, match="newer than this Wattboard"):
+        SqliteStore(path, zone=HELSINKI, netting="minute", meters=METERS)
+
+
+def test_store_gaps_and_replication_watermarks(store: SqliteStore) -> None:
+    store.record_gap("grid", T0, T0 + 3600, "older than the meter keeps")
+    store.record_gap("grid", T0, T0 + 7200, "older than the meter keeps")
+    assert store.gaps("grid") == [(T0, T0 + 7200, "older than the meter keeps")]
+    assert store.replication_watermark("minutes") is None
+    store.set_replication_watermark("minutes", T0)
+    assert store.replication_watermark("minutes") == T0
+    assert store.integrity() == "ok"
