@@ -43,9 +43,10 @@ def _root(
 
 def _register() -> None:
     # Imported here so that each command module stays one room (and `--help` stays fast).
-    from wattboard.cli import simulate  # noqa: PLC0415
+    from wattboard.cli import collect, simulate  # noqa: PLC0415
 
     simulate.register(app)
+    collect.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Scheduling: live power polling, minute ingestion with gap repair, and the service around them."""

@@ -35,6 +35,10 @@ _INSERT_MINUTE: Final = (
     f"ON CONFLICT (meter, ts) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in MINUTE_COLUMNS)
 )
+_INSERT_GAP: Final = (
+    "INSERT INTO gaps VALUES (?, ?, ?, ?) ON CONFLICT (meter, start) "
+    "DO UPDATE SET end = max(end, excluded.end), reason = excluded.reason"
+)
 _SUM_COLUMNS: Final = (
     "net, phase_import, phase_export, minute_import, minute_export, solar, consumption, "
     "self_consumption_phase, self_consumption_minute, present, clamped_minutes, clamped_wh"
@@ -133,12 +137,17 @@ class SqliteStore:
 
     def upsert(self, records: Sequence[MinuteRecord]) -> int:
         """Insert or replace records (idempotent by meter and ts) and refresh their rollups."""
-        if not records:
-            return 0
+        return self.ingest(records, ())
+
+    def ingest(
+        self, records: Sequence[MinuteRecord], gaps: Sequence[tuple[str, int, int, str]]
+    ) -> int:
+        """Store fetched records and the gaps found on the way in one transaction."""
         rows = [(self._num(r.meter), _checked_ts(r.ts), *encode(r)) for r in records]
         try:
             with self._db:
                 self._db.executemany(_INSERT_MINUTE, rows)
+                self._db.executemany(_INSERT_GAP, [(self._num(m), s, e, r) for m, s, e, r in gaps])
                 self._refresh({quarter_start(r.ts) for r in records})
         except sqlite3.Error as err:
             raise StoreError(f"could not store {len(rows)} records: {err}") from err
@@ -161,11 +170,7 @@ class SqliteStore:
     def record_gap(self, meter: str, start: int, end: int, reason: str) -> None:
         """Remember minutes that can no longer be fetched (older than the device keeps)."""
         with self._db:
-            self._db.execute(
-                "INSERT INTO gaps VALUES (?, ?, ?, ?) ON CONFLICT (meter, start) "
-                "DO UPDATE SET end = max(end, excluded.end), reason = excluded.reason",
-                (self._num(meter), start, end, reason),
-            )
+            self._db.execute(_INSERT_GAP, (self._num(meter), start, end, reason))
 
     def set_replication_watermark(self, collection: str, watermark: int) -> None:
         with self._db:

@@ -1,0 +1,139 @@
+"""`wattboard run`, `backfill` and `rebuild`: the collector and its maintenance commands."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+from wattboard.collector.service import Collector, open_store
+from wattboard.config import Settings, load_settings
+from wattboard.energy.periods import local_midnight, parse_day
+from wattboard.exceptions import ConfigError, InvalidInputError
+from wattboard.store.asyncstore import AsyncStore
+
+log = logging.getLogger("wattboard")
+T = TypeVar("T")
+CONFIG_HELP = "TOML configuration (default: wattboard.toml in the user config directory)."
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+    app.command("backfill")(backfill)
+    app.command("rebuild")(rebuild)
+
+
+def run(config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP)) -> None:
+    """Collect live power and every minute record of the configured meters until stopped."""
+    settings = _settings(config, need_meters=True)
+    asyncio.run(_run(settings))
+
+
+def backfill(
+    meter: str = typer.Option(..., help="Meter id from the configuration."),
+    since: str = typer.Option(..., help="Local date (YYYY-MM-DD) to fetch from."),
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+) -> None:
+    """Fetch a meter's stored minutes from a date on (the meter keeps about 60 days)."""
+    settings = _settings(config, need_meters=True)
+    start = local_midnight(_day(since), ZoneInfo(settings.site.timezone))
+    written = asyncio.run(
+        _with_store(settings, lambda store: _backfill(settings, store, meter, start))
+    )
+    typer.echo(f"{written} records stored for meter {meter}")
+
+
+def rebuild(config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP)) -> None:
+    """Recompute every rollup from the minutes (after a change of zone, netting or inversion)."""
+    settings = _settings(config, need_meters=False)
+    asyncio.run(_with_store(settings, _rebuild_all))
+    typer.echo("Rollups rebuilt.")
+
+
+def _settings(config: Path | None, *, need_meters: bool) -> Settings:
+    settings = load_settings(config)
+    if need_meters and not settings.meters:
+        raise ConfigError("no meters configured: add a [[meters]] section (see the README)")
+    return settings
+
+
+def _day(text: str) -> date:
+    try:
+        return parse_day(text, "since")
+    except InvalidInputError as err:
+        raise typer.BadParameter(str(err), param_hint="--since") from err
+
+
+async def _with_store(settings: Settings, work: Callable[[AsyncStore], Awaitable[T]]) -> T:
+    store = open_store(settings)
+    await store.open()
+    try:
+        return await work(store)
+    finally:
+        await store.close()
+
+
+async def _run(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+
+    async def collect(store: AsyncStore) -> None:
+        await _rebuild_if_needed(store)
+        log.info("collecting from %s", ", ".join(f"{m.id} ({m.url})" for m in settings.meters))
+        await Collector(settings, store).run(stop)
+        log.info("stopped; the next start resumes from the last stored minute")
+
+    await _with_store(settings, collect)
+
+
+async def _rebuild_if_needed(store: AsyncStore) -> None:
+    reasons = await store.run(store.sync.needs_rebuild)
+    if reasons:
+        log.info("rebuilding rollups: %s", "; ".join(reasons))
+        await _rebuild_all(store)
+
+
+async def _rebuild_all(store: AsyncStore) -> None:
+    with _progress() as bar:
+        task = bar.add_task("rebuild", total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        await store.run(store.sync.rebuild, report)
+
+
+async def _backfill(settings: Settings, store: AsyncStore, meter: str, start: int) -> int:
+    collector = Collector(settings, store)
+    try:
+        with _progress() as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def report(meter_id: str, done: int, total: int) -> None:
+                if meter_id not in tasks:
+                    tasks[meter_id] = bar.add_task(meter_id, total=total)
+                bar.update(tasks[meter_id], completed=done, total=total)
+
+            return await collector.backfill(meter, start, report)
+    finally:
+        await collector.aclose()
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        transient=True,
+    )
