@@ -14,10 +14,7 @@ import pytest
 from tests.collector.conftest import settings_for
 from wattboard.collector.service import Collector, open_store
 from wattboard.simulator import EmulatorOptions, Emulators, start_emulators
-from wattboard.simulator.minutes import KEYS
 from wattboard.store.asyncstore import AsyncStore
-
-ENERGY = [KEYS.index(f"{p}_total_act{k}_energy") for p in "abc" for k in ("", "_ret")]
 
 
 @pytest.fixture
