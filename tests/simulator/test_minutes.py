@@ -96,19 +96,13 @@ def test_aggregate_splits_reactive_energy_by_sign() -> None:
     assert row[col("b_lead_react_energy")] == 0.5  # 60 var × 30 s / 3600
 
 
-def test_aggregate_neutral_is_zero_when_balanced_and_a_phase_current_when_not() -> None:
-    balanced = aggregate(steady(2300.0, 2300.0, 2300.0))[0]
-    assert balanced[col("n_avg_current")] == 0.0  # 3 × 10 A, 120° apart, cancel
-    one_phase = aggregate(steady(2300.0, 0.0, 0.0))[0]
-    assert one_phase[col("n_avg_current")] == 10.0  # 2300 W / 230 V returns through N
-
-
-def test_aggregate_neutral_follows_the_load_angle() -> None:
-    # 10 A resistive on a, 10 A at pf 0 lagging on b: |10∠0° + 10∠(−120° − 90°)| = 5.176 A
-    act, react = np.zeros((60, 3)), np.zeros((60, 3))
-    act[:, 0], react[:, 1] = 2300.0, 2300.0
-    row = aggregate(samples(act, react))[0]
-    assert row[col("n_avg_current")] == pytest.approx(20 * np.sin(np.radians(15)), abs=1e-3)
+def test_aggregate_neutral_reads_like_an_unconnected_input() -> None:
+    # Real records: n_max/min/avg 0.028/0.026/0.027 A next to 10–17 A phase currents.
+    for load in ((2300.0, 2300.0, 2300.0), (2300.0, 0.0, 0.0)):
+        row = aggregate(steady(*load))[0]
+        for stat in ("n_max_current", "n_min_current", "n_avg_current"):
+            assert 0.025 <= row[col(stat)] <= 0.030
+        assert row[col("n_min_current")] <= row[col("n_avg_current")] <= row[col("n_max_current")]
 
 
 def test_aggregate_rows_are_independent_minutes(midsummer: tuple[MeterSamples, np.ndarray]) -> None:

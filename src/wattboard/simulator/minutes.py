@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
 import numpy as np
@@ -41,13 +40,8 @@ KEYS: Final[tuple[str, ...]] = (
 _PHASE_DECIMALS: Final = (4, 4, 4, 4, 4, 4, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3)
 _SCALE: Final = 10.0 ** np.array([*(_PHASE_DECIMALS * 3), 3, 3, 3], dtype=np.float64)
 FUNDAMENTAL_SHARE: Final = 0.998  # harmonics carry the rest of the active energy
+NEUTRAL_FLOOR_A: Final = 0.0275  # reading of the unconnected neutral input, A
 _WH_PER_WS: Final = 1.0 / 3600.0
-# Voltage phasors of a, b, c: 0°, −120°, +120° (positive sequence), as (cos, sin).
-_ROTATIONS: Final = tuple(
-    (math.cos(a), math.sin(a)) for a in (0.0, -2 * math.pi / 3, 2 * math.pi / 3)
-)
-
-
 def aggregate(samples: MeterSamples) -> F64:
     """Return one device record per minute, shape (m, 51), columns in `KEYS` order."""
     n = len(samples.act_w)
@@ -92,14 +86,10 @@ def _phase_stats(s: MeterSamples, starts: NDArray[np.intp]) -> F64:
 
 
 def _neutral_current(s: MeterSamples) -> F64:
-    """Return |Ia + Ib + Ic| per second, the phase currents taken as phasors.
+    """Return what the unconnected neutral input reads per second: a small noise floor.
 
-    A phase's current phasor is conj(S)/conj(V): magnitude aprt/V, lagging its voltage by the
-    load angle, and reversed while the phase exports.
+    A Pro 3EM has no neutral CT; real records show n_*_current of 0.026–0.029 A whatever the
+    phase currents are (tests/fixtures/shelly/getdata_pages), so the emulator does the same.
     """
-    x, y = (s.act_w / s.voltage_v).T, (s.react_var / s.voltage_v).T
-    re, im = np.zeros(x.shape[1]), np.zeros(x.shape[1])
-    for phase, (cos, sin) in enumerate(_ROTATIONS):
-        re += x[phase] * cos + y[phase] * sin  # (x − jy)(cos + j sin)
-        im += x[phase] * sin - y[phase] * cos
-    return np.sqrt(re * re + im * im)
+    t = s.t0 + np.arange(len(s.act_w), dtype=np.float64)
+    return NEUTRAL_FLOOR_A + 0.0015 * np.sin(t / 97.0) + 0.0005 * np.sin(t / 7.3)
