@@ -42,6 +42,8 @@ _SCALE: Final = 10.0 ** np.array([*(_PHASE_DECIMALS * 3), 3, 3, 3], dtype=np.flo
 FUNDAMENTAL_SHARE: Final = 0.998  # harmonics carry the rest of the active energy
 NEUTRAL_FLOOR_A: Final = 0.0275  # reading of the unconnected neutral input, A
 _WH_PER_WS: Final = 1.0 / 3600.0
+
+
 def aggregate(samples: MeterSamples) -> F64:
     """Return one device record per minute, shape (m, 51), columns in `KEYS` order."""
     n = len(samples.act_w)
