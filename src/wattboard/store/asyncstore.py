@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
 
+from wattboard.energy.netting import Netting
+from wattboard.energy.records import MinuteRecord
+from wattboard.energy.sums import MinuteSums
+from wattboard.store.base import DayRow, MeterInfo
 from wattboard.store.sqlite import SqliteStore
 
 P = ParamSpec("P")
@@ -45,3 +50,45 @@ class AsyncStore:
             await self._submit(self._store.close)
             self._store = None
         self._executor.shutdown(wait=True)
+
+
+class SqliteReaderWriter:
+    """The SQLite store seen through the `EnergyWriter` protocol the API uses."""
+
+    def __init__(self, store: AsyncStore) -> None:
+        self.store = store
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.store.sync.zone
+
+    @property
+    def netting(self) -> Netting:
+        return self.store.sync.netting
+
+    async def meters(self) -> list[MeterInfo]:
+        return await self.store.run(self.store.sync.meter_infos)
+
+    async def expected_meters(self) -> int:
+        return self.store.sync.meter_count()
+
+    async def quarter_sums(self, start: int, end: int) -> dict[int, MinuteSums]:
+        return await self.store.run(self.store.sync.quarter_sums, start, end)
+
+    async def day_rows(self, start: int, end: int) -> list[DayRow]:
+        return await self.store.run(self.store.sync.day_rows, start, end)
+
+    async def readings(
+        self, meter: str, start: int, end: int, *, limit: int, after: int | None = None
+    ) -> list[MinuteRecord]:
+        sync = self.store.sync
+        return await self.store.run(sync.readings, meter, start, end, limit=limit, after=after)
+
+    async def span(self) -> tuple[int, int] | None:
+        return await self.store.run(self.store.sync.span)
+
+    async def upsert(self, records: Sequence[MinuteRecord]) -> int:
+        return await self.store.run(self.store.sync.upsert, records)
+
+    async def delete(self, meter: str, start: int, end: int) -> int:
+        return await self.store.run(self.store.sync.delete, meter, start, end)

@@ -22,6 +22,7 @@ from wattboard.energy.periods import local_day, period
 from wattboard.energy.records import PHASES, MinuteRecord, Phase
 from wattboard.energy.sums import QUARTER, MinuteSums, quarter_start, site_minute_totals
 from wattboard.exceptions import InvalidInputError, MigrationError, StoreError
+from wattboard.store.base import DayRow, MeterInfo
 from wattboard.store.codec import decode, encode
 from wattboard.store.schema import MIGRATIONS, MINUTE_COLUMNS, SCHEMA_VERSION
 
@@ -56,14 +57,6 @@ class MeterSpec:
     id: str
     role: Role
     invert_phases: tuple[Phase, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class DayRow:
-    day: str
-    start: int
-    end: int
-    flows: Flows
 
 
 class SqliteStore:
@@ -302,6 +295,19 @@ class SqliteStore:
             (self._num(meter), lower, end, limit),
         )
         return [decode(meter, ts, tuple(values)) for ts, *values in rows]
+
+    def meter_infos(self) -> list[MeterInfo]:
+        """Return every stored meter with its role, inverted phases and newest minute."""
+        rows = self._db.execute(
+            "SELECT id, role, inverted, (SELECT max(ts) FROM minutes WHERE meter = num) "
+            "FROM meters ORDER BY id"
+        )
+        return [MeterInfo(i, role, tuple(inv), last) for i, role, inv, last in rows]
+
+    def span(self) -> tuple[int, int] | None:
+        """Return the first and last stored minute over all meters."""
+        first, last = self._db.execute("SELECT min(ts), max(ts) FROM minutes").fetchone()
+        return None if first is None else (int(first), int(last))
 
     def count(self, meter: str | None = None) -> int:
         if meter is None:
