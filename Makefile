@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/wattboard simulate --port 18001 --history-days 7
+	$(BIN)/wattboard demo --port 8000
 
 test: $(STAMP) lint typecheck unit
 

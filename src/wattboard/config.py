@@ -65,6 +65,9 @@ class SiteSettings(BaseModel):
 class StoreSettings(BaseModel):
     backend: Literal["sqlite", "mongodb"] = "sqlite"
     path: Path = Path("wattboard.db")
+    # Minute records older than this many days are deleted once a day; the quarter and day
+    # rollups are kept forever. None keeps every minute.
+    minute_retention_days: int | None = Field(default=None, ge=1)
 
     def resolved_path(self) -> Path:
         """Return the SQLite path, relative paths taken from the user data directory."""
@@ -75,9 +78,10 @@ class StoreSettings(BaseModel):
 
 class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
+    port: int = Field(default=8000, ge=0, le=65535)  # 0: any free port (tests)
     token: SecretStr = SecretStr("")
     cors_origins: list[str] = Field(default_factory=list)
+    web_dir: Path | None = None  # the app's web build; default: packaged, or mobile/dist
 
 
 class CollectorSettings(BaseModel):
@@ -103,6 +107,25 @@ class MeterSettings(BaseModel):
         if len(set(value)) != len(value):
             raise ValueError("each phase may be listed once, e.g. ['b'] or ['a', 'c']")
         return sorted(value)
+
+    # The name of an environment variable holding the password. `WATTBOARD_METERS__0__PASSWORD`
+    # does not work: pydantic-settings cannot address one item of a list, and a JSON
+    # `WATTBOARD_METERS` replaces every meter. So the secret is referenced by name instead.
+    password_env: str = Field(default="", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")
+
+    @model_validator(mode="after")
+    def _password_from_env(self) -> MeterSettings:
+        if not self.password_env or self.password.get_secret_value():
+            return self
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ValueError(
+                f"password_env: environment variable {self.password_env} is not set; set it "
+                "(the systemd unit reads /etc/wattboard/wattboard.env) or put the password "
+                "in `password`"
+            )
+        self.password = SecretStr(value)
+        return self
 
 
 class MongoSettings(BaseModel):

@@ -24,7 +24,7 @@ def _config(sim: Emulators, tmp_path: Path) -> Path:
         for role, meter in sim.meters.items()
     )
     path = tmp_path / "wattboard.toml"
-    site = '[site]\ntimezone = "Europe/Helsinki"\n\n'
+    site = '[site]\ntimezone = "Europe/Helsinki"\n\n[api]\nport = 0\n\n'
     path.write_text(f'{site}[store]\npath = "{tmp_path / "w.db"}"\n\n{meters}', encoding="utf-8")
     return path
 

@@ -39,14 +39,18 @@ def _root(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # One line per event: the HTTP libraries would log every request of every poll.
+    for noisy in ("httpx", "httpcore", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _register() -> None:
     # Imported here so that each command module stays one room (and `--help` stays fast).
-    from wattboard.cli import collect, simulate  # noqa: PLC0415
+    from wattboard.cli import collect, serve, simulate  # noqa: PLC0415
 
     simulate.register(app)
     collect.register(app)
+    serve.register(app)
 
 
 def main() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings, load_settings
 from wattboard.energy.periods import local_midnight, parse_day
 from wattboard.exceptions import ConfigError, InvalidInputError
+from wattboard.runtime import run_home, stop_on_signals
 from wattboard.store.asyncstore import AsyncStore
 
 log = logging.getLogger("wattboard")
@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
 
 
 def run(config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP)) -> None:
-    """Collect live power and every minute record of the configured meters until stopped."""
+    """Collect live power and every minute record of the meters, and serve the API and app."""
     settings = _settings(config, need_meters=True)
     asyncio.run(_run(settings))
 
@@ -54,7 +54,7 @@ def backfill(
 def rebuild(config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP)) -> None:
     """Recompute every rollup from the minutes (after a change of zone, netting or inversion)."""
     settings = _settings(config, need_meters=False)
-    asyncio.run(_with_store(settings, _rebuild_all))
+    asyncio.run(_with_store(settings, rebuild_all))
     typer.echo("Rollups rebuilt.")
 
 
@@ -82,28 +82,17 @@ async def _with_store(settings: Settings, work: Callable[[AsyncStore], Awaitable
 
 
 async def _run(settings: Settings) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-
-    async def collect(store: AsyncStore) -> None:
-        await _rebuild_if_needed(store)
-        log.info("collecting from %s", ", ".join(f"{m.id} ({m.url})" for m in settings.meters))
-        await Collector(settings, store).run(stop)
-        log.info("stopped; the next start resumes from the last stored minute")
-
-    await _with_store(settings, collect)
+    stop = stop_on_signals()
+    log.info("collecting from %s", ", ".join(f"{m.id} ({m.url})" for m in settings.meters))
+    await run_home(settings, stop, collect=True, rebuild=rebuild_all, announce=_announce)
+    log.info("stopped; the next start resumes from the last stored minute")
 
 
-async def _rebuild_if_needed(store: AsyncStore) -> None:
-    reasons = await store.run(store.sync.needs_rebuild)
-    if reasons:
-        log.info("rebuilding rollups: %s", "; ".join(reasons))
-        await _rebuild_all(store)
+def _announce(url: str) -> None:
+    log.info("API and app at %s", url)
 
 
-async def _rebuild_all(store: AsyncStore) -> None:
+async def rebuild_all(store: AsyncStore) -> None:
     with _progress() as bar:
         task = bar.add_task("rebuild", total=None)
 

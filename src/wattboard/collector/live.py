@@ -64,6 +64,8 @@ class MeterLive:
     reading: MeterReading | None = None
     last_success: float = 0.0
     last_attempt: float = 0.0
+    polls: int = 0
+    poll_failures: int = 0
 
     @property
     def stale(self) -> bool:
@@ -145,10 +147,13 @@ async def poll_live(
     invert = tuple(meter.invert_phases)
     next_tick = time.monotonic()
     while not stop.is_set():
-        state.meters[meter.id].last_attempt = time.monotonic()
+        live = state.meters[meter.id]
+        live.last_attempt = time.monotonic()
+        live.polls += 1
         try:
             status = await client.em_status()
         except DeviceError as err:
+            live.poll_failures += 1
             episode.failed(err)
         else:
             episode.succeeded()

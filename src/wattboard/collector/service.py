@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,23 @@ log = logging.getLogger(__name__)
 # Records of minute T are saved just after T+60 (FACTS §1.4): ask a little after the minute.
 AFTER_MINUTE: Final = 3.0
 LIVE_TIMEOUT: Final = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFacts:
+    """What a meter said about itself (`Shelly.GetDeviceInfo`)."""
+
+    model: str | None
+    profile: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeterStats:
+    """Counters of one meter, for /metrics."""
+
+    polls: int
+    poll_failures: int
+    records_ingested: int
 
 
 def meter_specs(meters: Sequence[MeterSettings]) -> list[MeterSpec]:
@@ -71,11 +89,26 @@ class Collector:
         for m in settings.meters:
             self.live.meters[m.id] = MeterLive(m.role, settings.collector.live_interval)
         self.records_ingested = 0
+        self.ingested: dict[str, int] = dict.fromkeys((m.id for m in settings.meters), 0)
+        self.devices: dict[str, DeviceFacts] = {}
 
     async def start(self) -> None:
-        """Load each meter's watermark from the store."""
+        """Load each meter's watermark from the store and ask each meter what it is."""
         for ingest in self._ingest:
             ingest.watermark = await self.store.run(self.store.sync.watermark, ingest.meter.id)
+            try:
+                info = await ingest.client.device_info()
+            except DeviceError as err:
+                log.warning("meter %s: no device info yet: %s", ingest.meter.id, err)
+                continue
+            self.devices[ingest.meter.id] = DeviceFacts(info.get("model"), info.get("profile"))
+
+    def stats(self) -> dict[str, MeterStats]:
+        """Return the polls, failures and stored records of every meter."""
+        return {
+            meter_id: MeterStats(live.polls, live.poll_failures, self.ingested.get(meter_id, 0))
+            for meter_id, live in self.live.meters.items()
+        }
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll and ingest until `stop` is set; the next start resumes from the watermarks."""
@@ -126,6 +159,7 @@ class Collector:
         written = await store_fetched(self.store, [batch for _, batch in batches])
         for ingest, batch in batches:
             ingest.advance(batch)
+            self.ingested[batch.meter] = self.ingested.get(batch.meter, 0) + len(batch.records)
         self.records_ingested += written
         return written
 

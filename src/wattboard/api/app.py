@@ -1,0 +1,68 @@
+"""The FastAPI application: every endpoint of DESIGN §4 under /api/v1, the app's web build at /."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from wattboard import __version__
+from wattboard.api import problems, static
+from wattboard.api.context import ApiContext
+from wattboard.api.metrics import Metrics
+from wattboard.api.routes import energy, power, readings, system
+from wattboard.energy.netting import Netting
+
+PREFIX = "/api/v1"
+
+
+def create_app(ctx: ApiContext) -> FastAPI:
+    """Build the app over `ctx`; write routes exist only when there is a writer."""
+    app = FastAPI(
+        title="Wattboard",
+        version=__version__,
+        description="Energy of a solar home: live power (W) and energy (Wh) by hour to year.",
+        openapi_url="/openapi.json",
+    )
+    app.state.ctx = ctx
+    app.state.metrics = Metrics()
+    problems.install(app)
+    for router in (system.router, energy.router, power.router, readings.read_router):
+        app.include_router(router, prefix=PREFIX)
+    if ctx.writer is not None:
+        app.include_router(readings.write_router, prefix=PREFIX)
+    if ctx.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=ctx.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.middleware("http")(_timed)
+    app.include_router(static.router(None if ctx.read_only else ctx.web_dir))
+    return app
+
+
+async def _timed(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    started = time.perf_counter()
+    response = await call_next(request)
+    route = request.scope.get("route")
+    name = getattr(route, "path", "static") if route is not None else "unmatched"
+    request.app.state.metrics.latency.labels(name).observe(time.perf_counter() - started)
+    return response
+
+
+def openapi_document() -> dict[str, Any]:
+    """Return the OpenAPI schema of the full (home) API, for the app's generated types."""
+    return create_app(ApiContext("home", _SchemaOnly(), writer=_SchemaOnly())).openapi()  # type: ignore[arg-type]
+
+
+class _SchemaOnly:
+    """A stand-in store for building the schema; no route runs against it."""
+
+    zone = ZoneInfo("UTC")
+    netting: Netting = "minute"

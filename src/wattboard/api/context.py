@@ -1,0 +1,37 @@
+"""What the API's routes need, handed to `create_app` (no globals: tests build many apps)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from wattboard.collector.live import LiveState
+from wattboard.collector.service import DeviceFacts, MeterStats
+from wattboard.store.base import EnergyReader, EnergyWriter
+
+
+@dataclass(slots=True)
+class ApiContext:
+    """The parts behind the API: a store, live state (at home), and the collector's facts.
+
+    On the cloud API `writer` and `live` are None and `read_only` locks every endpoint but
+    /health behind the token.
+    """
+
+    site_id: str
+    reader: EnergyReader
+    writer: EnergyWriter | None = None
+    live: LiveState | None = None
+    token: str = ""
+    read_only: bool = False
+    backend: Literal["sqlite", "mongodb"] = "sqlite"
+    cors_origins: list[str] = field(default_factory=list)
+    web_dir: Path | None = None
+    devices: Callable[[], dict[str, DeviceFacts]] = dict
+    stats: Callable[[], dict[str, MeterStats]] = dict
+    replication_lag: Callable[[], float | None] = lambda: None
+    clock: Callable[[], float] = time.time
+    max_batch: int = 10_000

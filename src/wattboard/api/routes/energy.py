@@ -1,0 +1,175 @@
+"""Energy of calendar periods and ranges: /energy/day|week|month|year|years and /energy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Final, Literal
+
+from fastapi import APIRouter, Query
+
+from wattboard.api.context import ApiContext
+from wattboard.api.deps import Ctx, EndInstant, Instant, ReadAccess
+from wattboard.api.schemas import BucketOut, EnergyOut, FlowsOut
+from wattboard.api.timefmt import iso, parse_instant
+from wattboard.energy.flows import Flows
+from wattboard.energy.periods import Bucket, PeriodKind, buckets, period, period_buckets
+from wattboard.energy.report import Report, Site, from_days, from_quarters
+from wattboard.exceptions import InvalidInputError
+
+router = APIRouter(prefix="/energy", tags=["energy"], dependencies=[ReadAccess])
+RangeUnit = Literal["15m", "hour", "day", "month"]
+OutKind = Literal["day", "week", "month", "year", "years", "range"]
+# The longest range each bucket size may cover, in seconds (about 3000 buckets at most).
+MAX_RANGE: Final[dict[str, int]] = {
+    "15m": 31 * 86400,
+    "hour": 366 * 86400,
+    "day": 3660 * 86400,
+    "month": 100 * 366 * 86400,
+}
+
+
+@router.get("/day/{date}", operation_id="getEnergyDay", response_model=EnergyOut)
+async def energy_day(date: str, ctx: Ctx) -> EnergyOut:
+    """Hourly energy of a local day (23, 24 or 25 buckets)."""
+    return await _period(ctx, "day", date, "date")
+
+
+@router.get("/week/{iso_week}", operation_id="getEnergyWeek", response_model=EnergyOut)
+async def energy_week(iso_week: str, ctx: Ctx) -> EnergyOut:
+    """Daily energy of an ISO week (Monday first), e.g. 2025-W20."""
+    return await _period(ctx, "week", iso_week, "iso_week")
+
+
+@router.get("/month/{month}", operation_id="getEnergyMonth", response_model=EnergyOut)
+async def energy_month(month: str, ctx: Ctx) -> EnergyOut:
+    """Daily energy of a month, e.g. 2025-05."""
+    return await _period(ctx, "month", month, "month")
+
+
+@router.get("/year/{year}", operation_id="getEnergyYear", response_model=EnergyOut)
+async def energy_year(year: str, ctx: Ctx) -> EnergyOut:
+    """Monthly energy of a year (12 buckets)."""
+    return await _period(ctx, "year", year, "year")
+
+
+@router.get("/years", operation_id="getEnergyYears", response_model=EnergyOut)
+async def energy_years(ctx: Ctx) -> EnergyOut:
+    """Yearly energy, one bucket per year with data."""
+    zone = ctx.reader.zone
+    span = await ctx.reader.span()
+    if span is None:
+        now = int(ctx.clock())
+        return _out(
+            ctx, "years", "all", Bucket("year", "all", now, now, "", ""), Report([], Flows())
+        )
+    first, last = (datetime.fromtimestamp(ts, zone).year for ts in span)
+    years = [period("year", str(y), zone) for y in range(first, last + 1)]
+    whole = Bucket("year", "all", years[0].start, years[-1].end, "", "")
+    report = await _from_days(ctx, years, whole)
+    return _out(ctx, "years", "all", whole, report)
+
+
+@router.get("", operation_id="getEnergyRange", response_model=EnergyOut)
+async def energy_range(
+    ctx: Ctx,
+    start: Instant,
+    end: EndInstant,
+    bucket: Annotated[RangeUnit, Query(description="Bucket size")] = "hour",
+) -> EnergyOut:
+    """Energy of any range in buckets of 15 minutes, hours, local days or months."""
+    zone = ctx.reader.zone
+    first, last = parse_instant(start, "start", zone), parse_instant(end, "end", zone)
+    _check_range(first, last, bucket, ctx)
+    whole = Bucket("day", "range", first, last, iso(first, zone), iso(last, zone))
+    cut = buckets(first, last, bucket, zone)
+    if bucket in ("15m", "hour"):
+        quarters = await ctx.reader.quarter_sums(first, last)
+        report = from_quarters(cut, quarters, await _site(ctx))
+    else:
+        report = await _from_days(ctx, cut, whole)
+    return _out(ctx, "range", f"{whole.local_start}/{whole.local_end}", whole, report)
+
+
+def _check_range(first: int, last: int, bucket: str, ctx: ApiContext) -> None:
+    if first >= last:
+        raise InvalidInputError("end", "must be after start")
+    if bucket in ("15m", "hour") and (first % 900 or last % 900):
+        raise InvalidInputError("start", "start and end must fall on a quarter hour")
+    if bucket in ("day", "month"):
+        for name, ts in (("start", first), ("end", last)):
+            day = datetime.fromtimestamp(ts, ctx.reader.zone).date().isoformat()
+            if period("day", day, ctx.reader.zone).start != ts:
+                raise InvalidInputError(name, f"must be a local midnight for bucket={bucket}")
+    if last - first > MAX_RANGE[bucket]:
+        days = MAX_RANGE[bucket] // 86400
+        raise InvalidInputError("end", f"a range of {bucket} buckets may span at most {days} days")
+
+
+async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> EnergyOut:
+    span = period(kind, key, ctx.reader.zone, field)
+    children = period_buckets(span, ctx.reader.zone)
+    if kind == "day":
+        quarters = await ctx.reader.quarter_sums(span.start, span.end)
+        report = from_quarters(children, quarters, await _site(ctx))
+    else:
+        report = await _from_days(ctx, children, span)
+    return _out(ctx, kind, span.key, span, report)
+
+
+async def _from_days(ctx: ApiContext, cut: list[Bucket], whole: Bucket) -> Report:
+    days = await ctx.reader.day_rows(whole.start, whole.end)
+    return from_days(cut, [(d.start, d.flows) for d in days], await _site(ctx))
+
+
+async def _site(ctx: ApiContext) -> Site:
+    meters = await ctx.reader.expected_meters()
+    return Site(ctx.reader.zone, ctx.reader.netting, meters, int(ctx.clock()))
+
+
+def _out(ctx: ApiContext, kind: OutKind, key: str, span: Bucket, report: Report) -> EnergyOut:
+    zone = ctx.reader.zone
+    return EnergyOut(
+        period=kind,
+        key=key,
+        timezone=zone.key,
+        netting=ctx.reader.netting,
+        start=iso(span.start, zone),
+        end=iso(span.end, zone),
+        start_ts=span.start,
+        end_ts=span.end,
+        totals=flows_out(report.totals),
+        buckets=[_bucket_out(b, f, ctx) for b, f in report.buckets],
+    )
+
+
+def flows_out(flows: Flows) -> FlowsOut:
+    return FlowsOut(**_flow_fields(flows))
+
+
+def _flow_fields(f: Flows) -> dict[str, float | None]:
+    return {
+        "grid_import": round(f.grid_import, 4),
+        "grid_export": round(f.grid_export, 4),
+        "solar": round(f.solar, 4),
+        "consumption": round(f.consumption, 4),
+        "self_consumption": round(f.self_consumption, 4),
+        "self_sufficiency": _ratio(f.self_sufficiency),
+        "self_consumption_ratio": _ratio(f.self_consumption_ratio),
+        "coverage": _ratio(f.coverage),
+    }
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _bucket_out(bucket: Bucket, flows: Flows, ctx: ApiContext) -> BucketOut:
+    zone = ctx.reader.zone
+    return BucketOut(
+        key=bucket.key,
+        start=iso(bucket.start, zone),
+        end=iso(bucket.end, zone),
+        start_ts=bucket.start,
+        end_ts=bucket.end,
+        **_flow_fields(flows),
+    )

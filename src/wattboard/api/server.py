@@ -1,0 +1,53 @@
+"""Serve an ASGI app with uvicorn inside our own event loop, stopped by our own signal handling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import Iterator
+
+import uvicorn
+from fastapi import FastAPI
+
+from wattboard.exceptions import ConfigError
+
+
+class _QuietServer(uvicorn.Server):
+    """A uvicorn server that leaves SIGINT and SIGTERM to the process (one stop for all parts)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Open the listening socket now, so a port in use is a clear error before anything starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        raise ConfigError(f"cannot listen on {host}:{port} ({err.strerror}); set api.port") from err
+    sock.listen(128)
+    return sock
+
+
+def bound_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - only for display
+    return f"http://{shown}:{port}"
+
+
+async def serve(app: FastAPI, sock: socket.socket, stop: asyncio.Event) -> None:
+    """Serve `app` on `sock` until `stop` is set, then finish open requests and return."""
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    server = _QuietServer(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stopper.cancel()
+    await task

@@ -1,0 +1,59 @@
+"""The app's web build at `/`, with clean URLs (`/history` → `history.html`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+MISSING = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Wattboard</title>
+<body style="font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.5">
+<h1>Wattboard is running</h1>
+<p>The API answers under <a href="/api/v1/health">/api/v1</a>
+(<a href="/docs">interactive docs</a>). The app's web build is not here yet. To build it
+(Node.js 20.19 or newer):</p>
+<pre>cd mobile &amp;&amp; npm ci &amp;&amp; npx expo export --platform web</pre>
+<p>then restart Wattboard; it serves <code>mobile/dist</code> at this address.</p>
+</body></html>
+"""
+
+
+def find_web_dir(configured: Path | None) -> Path | None:
+    """Return the web build to serve: configured, packaged in the wheel, or the source tree's."""
+    here = Path(__file__).resolve()
+    candidates = [configured, here.parents[1] / "web", here.parents[3] / "mobile" / "dist"]
+    for candidate in candidates:
+        if candidate is not None and (candidate / "index.html").is_file():
+            return candidate
+    return None
+
+
+def router(web_dir: Path | None) -> APIRouter:
+    """Serve files of `web_dir`, or a page that says how to build the app when there is none."""
+    static = APIRouter(include_in_schema=False)
+
+    @static.get("/{path:path}")
+    async def serve(path: str, request: Request) -> Response:
+        if web_dir is None:
+            if path in ("", "index.html"):
+                return HTMLResponse(MISSING)
+            return HTMLResponse(MISSING, status_code=404)
+        return _file(web_dir, path, request)
+
+    return static
+
+
+def _file(root: Path, path: str, _request: Request) -> Response:
+    base = root.resolve()
+    for candidate in (path, f"{path}.html", f"{path}/index.html", "index.html" if not path else ""):
+        if not candidate:
+            continue
+        target = (base / candidate).resolve()
+        # Never serve anything outside the build directory (`..` in the path).
+        if target.is_relative_to(base) and target.is_file():
+            return FileResponse(target)
+    not_found = base / "+not-found.html"
+    if not_found.is_file():
+        return FileResponse(not_found, status_code=404)
+    return HTMLResponse("<h1>Not found</h1>", status_code=404)

@@ -1,0 +1,33 @@
+"""Times on the wire: ISO 8601 with the site's offset, and epoch seconds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from wattboard.exceptions import InvalidInputError
+
+
+def iso(ts: float, zone: ZoneInfo) -> str:
+    """Return `ts` as local ISO 8601 with offset, e.g. `2025-05-16T00:00:00+03:00`."""
+    moment = datetime.fromtimestamp(ts, zone)
+    spec = "milliseconds" if ts != int(ts) else "seconds"
+    return moment.isoformat(timespec=spec)
+
+
+def parse_instant(text: str, field: str, zone: ZoneInfo) -> int:
+    """Read epoch seconds, an ISO 8601 time with offset, or a local date (its midnight)."""
+    value = text.strip()
+    if value.lstrip("-").isdigit():
+        return int(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        expected = "epoch seconds, a time like 2025-05-16T12:00:00+03:00 or a date"
+        raise InvalidInputError(field, f"expected {expected}, got {text!r}") from None
+    if moment.tzinfo is None:
+        if len(value) == 10:  # a date: its local midnight
+            moment = moment.replace(tzinfo=zone)
+        else:
+            raise InvalidInputError(field, f"a time needs its UTC offset, e.g. {value}+03:00")
+    return int(moment.astimezone(UTC).timestamp())

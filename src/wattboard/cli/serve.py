@@ -1,0 +1,81 @@
+"""`wattboard serve` (the API alone over a store) and `wattboard demo` (everything, emulated)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import tempfile
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from wattboard.cli.collect import CONFIG_HELP, rebuild_all
+from wattboard.config import Settings, load_settings
+from wattboard.exceptions import ConfigError
+from wattboard.runtime import run_home, stop_on_signals
+from wattboard.simulator import EmulatorOptions, Emulators, start_emulators
+
+console = Console()
+log = logging.getLogger("wattboard")
+DEMO_HISTORY_DAYS = 14
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("demo")(demo)
+
+
+def serve(config: Path = typer.Option(..., "--config", help=CONFIG_HELP)) -> None:
+    """Serve the API (no meters) over the configured store."""
+    settings = load_settings(config, required=True)
+    if settings.store.backend != "sqlite":
+        raise ConfigError("store.backend = 'mongodb' needs the [mongo] replica support")
+    asyncio.run(_serve(settings))
+
+
+async def _serve(settings: Settings) -> None:
+    stop = stop_on_signals()
+    await run_home(settings, stop, collect=False, rebuild=rebuild_all, announce=_announce)
+
+
+def _announce(url: str) -> None:
+    console.print(f"Wattboard at [bold]{url}[/bold]  (API: {url}/api/v1, docs: {url}/docs)")
+
+
+def demo(
+    port: int = typer.Option(8000, min=0, max=65535, help="Port of the API and app; 0 = free."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    seed: int = typer.Option(1, help="Seed of the emulated household and weather."),
+) -> None:
+    """Two emulated meters with 14 days of history, the collector, the API and the app."""
+    asyncio.run(_demo(host, port, seed))
+
+
+async def _demo(host: str, port: int, seed: int) -> None:
+    stop = stop_on_signals()
+    options = EmulatorOptions(port=0, history_days=DEMO_HISTORY_DAYS, seed=seed)
+    with console.status(f"Starting emulated meters with {DEMO_HISTORY_DAYS} days of history…"):
+        context = start_emulators(options)
+        sim = await context.__aenter__()
+    try:
+        with tempfile.TemporaryDirectory(prefix="wattboard-demo-") as data:
+            settings = demo_settings(sim, Path(data), host, port)
+            token = settings.api.token.get_secret_value()
+            console.print(f"Write token for this demo: {token}")
+            await run_home(settings, stop, collect=True, rebuild=rebuild_all, announce=_announce)
+    finally:
+        await context.__aexit__(None, None, None)
+        console.print("Demo stopped.")
+
+
+def demo_settings(sim: Emulators, data: Path, host: str, port: int) -> Settings:
+    """Settings of a demo site reading the emulated meters, its store in `data`."""
+    meters = [{"id": role, "role": role, "url": m.url} for role, m in sim.meters.items()]
+    return Settings(
+        site={"id": "demo", "timezone": sim.options.timezone, "netting": "minute"},
+        store={"path": data / "demo.db"},
+        api={"host": host, "port": port, "token": secrets.token_urlsafe(16)},
+        meters=meters,
+    )

@@ -1,0 +1,78 @@
+"""Energy reports of calendar periods and ranges, assembled from rollups (pure; no I/O).
+
+A report has buckets and totals; the totals are the sum of the buckets (Wh added, ratios and
+coverage recomputed from the sums), so a period always equals the sum of what it shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from wattboard.energy.flows import Flows, combine, expected_meter_minutes
+from wattboard.energy.netting import bucket_flows
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from zoneinfo import ZoneInfo
+
+    from wattboard.energy.netting import Netting
+    from wattboard.energy.periods import Bucket
+    from wattboard.energy.sums import MinuteSums
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Buckets with their flows, and the totals over them."""
+
+    buckets: list[tuple[Bucket, Flows]]
+    totals: Flows
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What a report needs to know about the site: zone, netting, meters, and the present."""
+
+    zone: ZoneInfo
+    netting: Netting
+    meters: int
+    now: int
+
+
+def from_quarters(
+    buckets: Sequence[Bucket], quarters: Mapping[int, MinuteSums], site: Site
+) -> Report:
+    """Report buckets of quarter-hours or hours (or any union of quarters)."""
+    flows = [
+        bucket_flows(
+            quarters,
+            b.start,
+            b.end,
+            netting=site.netting,
+            zone=site.zone,
+            expected=_expected(b, site),
+        )
+        for b in buckets
+    ]
+    return _report(buckets, flows)
+
+
+def from_days(buckets: Sequence[Bucket], days: Iterable[tuple[int, Flows]], site: Site) -> Report:
+    """Report buckets of whole local days (days, weeks, months, years) from `(day start, flows)`."""
+    ordered = sorted(days, key=lambda day: day[0])
+    flows = [
+        replace(
+            combine(f for start, f in ordered if b.start <= start < b.end),
+            expected=_expected(b, site),
+        )
+        for b in buckets
+    ]
+    return _report(buckets, flows)
+
+
+def _expected(bucket: Bucket, site: Site) -> int:
+    return expected_meter_minutes(bucket.start, bucket.end, site.meters, site.now)
+
+
+def _report(buckets: Sequence[Bucket], flows: Sequence[Flows]) -> Report:
+    return Report(list(zip(buckets, flows, strict=True)), combine(flows))
