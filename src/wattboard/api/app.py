@@ -13,8 +13,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from wattboard import __version__
 from wattboard.api import problems, static
 from wattboard.api.context import ApiContext
+from wattboard.api.deps import ReadAccess
 from wattboard.api.metrics import Metrics
+from wattboard.api.problems import PROBLEM
 from wattboard.api.routes import energy, power, readings, system
+from wattboard.api.schemas import Problem
 from wattboard.energy.netting import Netting
 
 PREFIX = "/api/v1"
@@ -29,12 +32,21 @@ def create_app(ctx: ApiContext) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.ctx = ctx
+    app.openapi_schema = None
+    _register_problem_schema(app)
     app.state.metrics = Metrics()
     problems.install(app)
+    app.include_router(system.health_router, prefix=PREFIX, responses=problem_responses(500))
+    # Reads are open on the home network; the cloud API locks them (and says so in OpenAPI).
+    locked = [ReadAccess] if ctx.read_only else []
+    read_errors = (
+        problem_responses(401, 404, 422, 503) if ctx.read_only else problem_responses(404, 422, 503)
+    )
     for router in (system.router, energy.router, power.router, readings.read_router):
-        app.include_router(router, prefix=PREFIX)
+        app.include_router(router, prefix=PREFIX, dependencies=locked, responses=read_errors)
     if ctx.writer is not None:
-        app.include_router(readings.write_router, prefix=PREFIX)
+        write_errors = problem_responses(401, 403, 404, 422, 503)
+        app.include_router(readings.write_router, prefix=PREFIX, responses=write_errors)
     if ctx.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -56,6 +68,15 @@ async def _timed(request: Request, call_next: Callable[[Request], Awaitable[Resp
     return response
 
 
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """Document problem answers (RFC 9457) for OpenAPI, as `application/problem+json`."""
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {
+        status: {"description": "Problem details", "content": {PROBLEM: {"schema": schema}}}
+        for status in (*statuses, 500)
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     """Return the OpenAPI schema of the full (home) API, for the app's generated types."""
     return create_app(ApiContext("home", _SchemaOnly(), writer=_SchemaOnly())).openapi()  # type: ignore[arg-type]
@@ -66,3 +87,18 @@ class _SchemaOnly:
 
     zone = ZoneInfo("UTC")
     netting: Netting = "minute"
+
+
+def _register_problem_schema(app: FastAPI) -> None:
+    """Make `Problem` a named component, which the problem responses refer to."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = original()
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components["Problem"] = Problem.model_json_schema()
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -30,8 +30,8 @@ def _token_ok(ctx: ApiContext, credentials: HTTPAuthorizationCredentials | None)
 
 
 def read_access(ctx: Ctx, credentials: Credentials) -> None:
-    """Open on the home network; the cloud API wants the token for every read."""
-    if ctx.read_only and not _token_ok(ctx, credentials):
+    """The cloud API wants the token for every read (the home API's reads are open)."""
+    if not _token_ok(ctx, credentials):
         raise ApiProblem(401, "Unauthorized", "send 'Authorization: Bearer <api.token>'")
 
 
@@ -46,7 +46,21 @@ def write_access(ctx: Ctx, credentials: Credentials) -> None:
 
 
 ReadAccess = Depends(read_access)
-Instant = Annotated[str, Query(description="Epoch seconds, ISO 8601 with offset, or a local date")]
-EndInstant = Annotated[str, Query(description="Exclusive; epoch seconds, ISO 8601 or a local date")]
+# Epoch seconds, a local date, or a time with its offset; the exact check follows in the route.
+INSTANT_PATTERN = (
+    r"^(-?[0-9]{1,12}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+([+-][0-9]{2}:?[0-9]{2}|Z))?)$"
+)
+Instant = Annotated[
+    str,
+    Query(
+        description="Epoch seconds, ISO 8601 with offset, or a local date", pattern=INSTANT_PATTERN
+    ),
+]
+EndInstant = Annotated[
+    str,
+    Query(
+        description="Exclusive; epoch seconds, ISO 8601 or a local date", pattern=INSTANT_PATTERN
+    ),
+]
 MeterId = Annotated[str, Query(description="Meter id", min_length=1, max_length=32)]
 WriteAccess = Depends(write_access)

