@@ -7,6 +7,7 @@ import logging
 import secrets
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -15,7 +16,9 @@ from wattboard.cli.collect import CONFIG_HELP, rebuild_all
 from wattboard.config import Settings, load_settings
 from wattboard.exceptions import ConfigError
 from wattboard.runtime import run_home, stop_on_signals
-from wattboard.simulator import EmulatorOptions, Emulators, start_emulators
+
+if TYPE_CHECKING:
+    from wattboard.simulator import Emulators
 
 console = Console()
 log = logging.getLogger("wattboard")
@@ -54,6 +57,9 @@ def demo(
 
 
 async def _demo(host: str, port: int, seed: int) -> None:
+    # The emulator brings numpy and aiohttp: only the commands that need it load it.
+    from wattboard.simulator import EmulatorOptions, start_emulators  # noqa: PLC0415
+
     stop = stop_on_signals()
     options = EmulatorOptions(port=0, history_days=DEMO_HISTORY_DAYS, seed=seed)
     with console.status(f"Starting emulated meters with {DEMO_HISTORY_DAYS} days of history…"):

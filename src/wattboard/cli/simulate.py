@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
-from wattboard.simulator import EmulatorOptions, Emulators, start_emulators
+if TYPE_CHECKING:
+    from wattboard.simulator import EmulatorOptions, Emulators
 
 console = Console()
 
@@ -49,6 +51,9 @@ def simulate(
     pv_kwp: float = typer.Option(10.0, min=0, max=100, help="Peak power of the PV array, kWp."),
 ) -> None:
     """Start emulated Shelly Pro 3EM meters (grid on --port, solar on --port + 1)."""
+    # The emulator brings numpy and aiohttp: only the commands that need it load it.
+    from wattboard.simulator import EmulatorOptions  # noqa: PLC0415
+
     try:
         options = EmulatorOptions(
             port=port,
@@ -69,6 +74,8 @@ def simulate(
 
 
 async def _serve(options: EmulatorOptions) -> None:
+    from wattboard.simulator import start_emulators  # noqa: PLC0415
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
 
+import httpx
+
 from wattboard.collector.episodes import Episode
 from wattboard.collector.ingest import Fetched, MeterIngest, Progress, store_fetched
 from wattboard.collector.live import LiveState, MeterLive, poll_live
@@ -73,15 +75,13 @@ class Collector:
         self.live = live or LiveState()
         self.ingest_interval = ingest_interval
         timeout = settings.collector.request_timeout
+        # One connection pool for all meters: every extra httpx client costs its own SSL context.
+        self._http = httpx.AsyncClient()
         self._ingest = [
-            MeterIngest(m, ShellyClient(m.url, password=_secret(m), meter=m.id, timeout=timeout))
-            for m in settings.meters
+            MeterIngest(m, self._client(m, timeout=timeout, retries=3)) for m in settings.meters
         ]
         self._live_clients = {
-            m.id: ShellyClient(
-                m.url, password=_secret(m), meter=m.id, timeout=LIVE_TIMEOUT, retries=0
-            )
-            for m in settings.meters
+            m.id: self._client(m, timeout=LIVE_TIMEOUT, retries=0) for m in settings.meters
         }
         self._episodes = {
             m.id: Episode(f"minute records of meter {m.id}", log) for m in settings.meters
@@ -174,11 +174,18 @@ class Collector:
             written += await store_fetched(self.store, [batch])
         return written
 
+    def _client(self, meter: MeterSettings, *, timeout: float, retries: int) -> ShellyClient:
+        return ShellyClient(
+            meter.url,
+            password=_secret(meter),
+            meter=meter.id,
+            timeout=timeout,
+            retries=retries,
+            http=self._http,
+        )
+
     async def aclose(self) -> None:
-        for ingest in self._ingest:
-            await ingest.client.aclose()
-        for client in self._live_clients.values():
-            await client.aclose()
+        await self._http.aclose()
 
 
 def _secret(meter: MeterSettings) -> str | None:
