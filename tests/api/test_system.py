@@ -114,3 +114,16 @@ async def test_unknown_paths_are_problem_404(site: Site, path: str) -> None:
     response = await site.client.get(path)
     assert response.status_code == 404
     assert response.json()["status"] == 404
+
+
+async def test_cors_allows_only_the_configured_origins(site: Site) -> None:
+    ctx = home_context(site.settings, site.store, None)
+    ctx.cors_origins = ["http://phone.example"]
+    transport = httpx.ASGITransport(app=create_app(ctx))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t/api/v1") as client:
+        for origin, allowed in (("http://phone.example", True), ("http://evil.example", False)):
+            preflight = await client.options(
+                "/readings",
+                headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+            )
+            assert (preflight.headers.get("access-control-allow-origin") == origin) is allowed
