@@ -8,7 +8,8 @@ WattboardError
 │   ├── DeviceProtocolError     the answer was not what a Pro 3EM sends (bad JSON, bad shape)
 │   └── DeviceRpcError          the meter answered with an RPC error (code, message)
 ├── StoreError                  the database failed or holds something unexpected
-│   └── MigrationError          the schema is newer than this program or a migration failed
+│   ├── MigrationError          the schema is newer than this program or a migration failed
+│   └── ReplicaError            MongoDB (the replica) failed: unreachable, refused, unexpected
 └── InvalidInputError           a value from a user or a client is out of range (field named)
 """
 
@@ -58,6 +59,10 @@ class StoreError(WattboardError):
 
 class MigrationError(StoreError):
     """The schema could not be brought to this program's version."""
+
+
+class ReplicaError(StoreError):
+    """MongoDB failed or refused; the message never holds the connection string."""
 
 
 class InvalidInputError(WattboardError):

@@ -171,3 +171,28 @@ async def test_ingest_records_minutes_older_than_the_meter_keeps(tmp_path: Path)
         finally:
             await collector.aclose()
             await store.close()
+
+
+async def test_collector_applies_minute_retention_and_keeps_rollups(
+    three_days: Emulators, tmp_path: Path
+) -> None:
+    settings = settings_for(three_days, tmp_path / "r.db")
+    settings.store.minute_retention_days = 1
+    store = open_store(settings)
+    await store.open()
+    collector = Collector(settings, store)
+    try:
+        await collector.start()
+        await collector.ingest_once()
+        quarters = await store.run(store.sync.quarter_sums, 0, 2**40)
+        await collector._apply_retention()
+        kept_from = await store.run(store.sync.minutes_kept_from)
+        assert kept_from is not None
+        first = await store.run(store.sync.readings, "grid", 0, 2**40, limit=1)
+        assert first[0].ts >= kept_from  # older minutes deleted ...
+        assert kept_from - three_days.meters["grid"].device.memory.timestamps[0] > 86400
+        assert await store.run(store.sync.quarter_sums, 0, 2**40) == quarters  # ... rollups kept
+        await collector._apply_retention()  # not due again for a day: a no-op
+    finally:
+        await collector.aclose()
+        await store.close()

@@ -190,3 +190,29 @@ def test_store_gaps_and_replication_watermarks(store: SqliteStore) -> None:
     store.set_replication_watermark("minutes", T0)
     assert store.replication_watermark("minutes") == T0
     assert store.integrity() == "ok"
+
+
+def test_store_rebuild_keeps_history_that_only_rollups_hold(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    store = SqliteStore(path, zone=HELSINKI, netting="minute", meters=METERS)
+    # Three local days (from 2025-06-01 00:00+03:00) of one phase importing 2 Wh a minute.
+    start = T0 - 3 * 3600
+    store.upsert([rec("grid", start + 60 * i, a=(2.0, 0.0)) for i in range(3 * 1440)])
+    deleted = store.apply_retention(1, now=start + 3 * 86400 - 60)  # keep 1 day before today
+    assert deleted == 1440  # the first day's minutes are gone
+    store.close()
+    store = SqliteStore(path, zone=ZoneInfo("UTC"), netting="hour", meters=METERS)
+    store.rebuild()
+    days = store.day_rows(start - 86400, start + 4 * 86400)
+    total = sum(d.flows.grid_import for d in days)
+    assert total == pytest.approx(3 * 1440 * 2.0)  # 8640 Wh: no day lost to the rebuild
+    assert days[0].day == "2025-05-31"  # re-cut in UTC: 21:00 UTC is still May 31
+    store.close()
+
+
+def test_store_new_meter_records_its_configured_inversion(tmp_path: Path) -> None:
+    inverted = (MeterSpec("grid", "grid", ("c",)), METERS[1])
+    store = SqliteStore(tmp_path / "n.db", zone=HELSINKI, netting="minute", meters=inverted)
+    # Rows ingested from now on are inverted by the collector: nothing is left to rebuild.
+    assert store.needs_rebuild() == []
+    store.close()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wattboard import __version__
 from wattboard.api import problems, static
@@ -54,18 +54,29 @@ def create_app(ctx: ApiContext) -> FastAPI:
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    app.middleware("http")(_timed)
+    app.add_middleware(_Timed)
     app.include_router(static.router(None if ctx.read_only else ctx.web_dir))
     return app
 
 
-async def _timed(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    started = time.perf_counter()
-    response = await call_next(request)
-    route = request.scope.get("route")
-    name = getattr(route, "path", "static") if route is not None else "unmatched"
-    request.app.state.metrics.latency.labels(name).observe(time.perf_counter() - started)
-    return response
+class _Timed:
+    """Observe each request's latency per route (plain ASGI: no task or stream per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            route = scope.get("route")
+            name = getattr(route, "path", "unmatched")
+            metrics: Metrics = scope["app"].state.metrics
+            metrics.latency.labels(name).observe(time.perf_counter() - started)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

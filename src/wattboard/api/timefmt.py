@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from wattboard.exceptions import InvalidInputError
@@ -15,8 +16,19 @@ def iso(ts: float, zone: ZoneInfo) -> str:
     return moment.isoformat(timespec=spec)
 
 
+EARLIEST: Final = 0  # 1970-01-01
+LATEST: Final = 253_370_764_800  # 9998-12-31, the last day periods can name
+
+
 def parse_instant(text: str, field: str, zone: ZoneInfo) -> int:
     """Read epoch seconds, an ISO 8601 time with offset, or a local date (its midnight)."""
+    ts = _instant(text, field, zone)
+    if not EARLIEST <= ts <= LATEST:
+        raise InvalidInputError(field, f"must lie between 1970 and 9998, got {text!r}")
+    return ts
+
+
+def _instant(text: str, field: str, zone: ZoneInfo) -> int:
     value = text.strip()
     if value.lstrip("-").isdigit():
         return int(value)

@@ -51,6 +51,11 @@ def _register() -> None:
     simulate.register(app)
     collect.register(app)
     serve.register(app)
+    from wattboard.cli import backup, doctor, init  # noqa: PLC0415
+
+    init.register(app)
+    doctor.register(app)
+    backup.register(app)
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings, load_settings
 from wattboard.energy.periods import local_midnight, parse_day
 from wattboard.exceptions import ConfigError, InvalidInputError
-from wattboard.runtime import run_home, stop_on_signals
+from wattboard.runtime import rebuild_if_needed, run_home, stop_on_signals
 from wattboard.store.asyncstore import AsyncStore
 
 log = logging.getLogger("wattboard")
@@ -103,6 +103,8 @@ async def rebuild_all(store: AsyncStore) -> None:
 
 
 async def _backfill(settings: Settings, store: AsyncStore, meter: str, start: int) -> int:
+    # Rows are stored inverted as configured now: first bring the stored ones to the same state.
+    await rebuild_if_needed(store, rebuild_all)
     collector = Collector(settings, store)
     try:
         with _progress() as bar:

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # Records of minute T are saved just after T+60 (FACTS §1.4): ask a little after the minute.
 AFTER_MINUTE: Final = 3.0
 LIVE_TIMEOUT: Final = 3.0
+RETENTION_EVERY: Final = 86400.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ class Collector:
         for m in settings.meters:
             self.live.meters[m.id] = MeterLive(m.role, settings.collector.live_interval)
         self.records_ingested = 0
+        self._retention_due = 0.0
         self.ingested: dict[str, int] = dict.fromkeys((m.id for m in settings.meters), 0)
         self.devices: dict[str, DeviceFacts] = {}
 
@@ -126,6 +128,7 @@ class Collector:
     async def _ingest_forever(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             await self.ingest_once()
+            await self._apply_retention()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=self._until_next_cycle())
 
@@ -154,6 +157,16 @@ class Collector:
             # In steady state every meter's new minute lands in one transaction (SD cards wear).
             written += await self._store(steady)
         return written
+
+    async def _apply_retention(self) -> None:
+        """Once a day, delete minutes older than `store.minute_retention_days` (rollups stay)."""
+        days = self.settings.store.minute_retention_days
+        if days is None or time.monotonic() < self._retention_due:
+            return
+        self._retention_due = time.monotonic() + RETENTION_EVERY
+        deleted = await self.store.run(self.store.sync.apply_retention, days, time.time())
+        if deleted:
+            log.info("retention: deleted %d minute records older than %d days", deleted, days)
 
     async def _store(self, batches: list[tuple[MeterIngest, Fetched]]) -> int:
         written = await store_fetched(self.store, [batch for _, batch in batches])

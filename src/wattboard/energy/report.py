@@ -70,6 +70,14 @@ def from_days(buckets: Sequence[Bucket], days: Iterable[tuple[int, Flows]], site
     return _report(buckets, flows)
 
 
+def from_sums(buckets: Sequence[Bucket], sums: Sequence[Flows], site: Site) -> Report:
+    """Report buckets whose flows the store already summed (months and years of day rows)."""
+    return _report(
+        buckets,
+        [replace(f, expected=_expected(b, site)) for b, f in zip(buckets, sums, strict=True)],
+    )
+
+
 def _expected(bucket: Bucket, site: Site) -> int:
     return expected_meter_minutes(bucket.start, bucket.end, site.meters, site.now)
 

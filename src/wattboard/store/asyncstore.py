@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
+from wattboard.energy.flows import Flows
 from wattboard.energy.netting import Netting
 from wattboard.energy.records import MinuteRecord
 from wattboard.energy.sums import MinuteSums
@@ -77,6 +78,9 @@ class SqliteReaderWriter:
 
     async def day_rows(self, start: int, end: int) -> list[DayRow]:
         return await self.store.run(self.store.sync.day_rows, start, end)
+
+    async def day_sums(self, spans: Sequence[tuple[int, int]]) -> list[Flows]:
+        return await self.store.run(self.store.sync.day_sums, spans)
 
     async def readings(
         self, meter: str, start: int, end: int, *, limit: int, after: int | None = None

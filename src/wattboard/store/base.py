@@ -62,6 +62,10 @@ class EnergyReader(Protocol):
         """Return the local-day rollups whose day starts within `[start, end)`, oldest first."""
         ...
 
+    async def day_sums(self, spans: Sequence[tuple[int, int]]) -> list[Flows]:
+        """Return the summed day rollups of days starting within each `[start, end)` span."""
+        ...
+
     async def readings(
         self, meter: str, start: int, end: int, *, limit: int, after: int | None = None
     ) -> list[MinuteRecord]:

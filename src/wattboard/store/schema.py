@@ -74,5 +74,17 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 """,
+    # 2: the change log the MongoDB replicator follows: a meter's minutes in [start, end)
+    # changed (meter NULL: only the rollups of that span). AUTOINCREMENT, so a pruned log never
+    # hands out a sequence number again and a watermark always means the same change.
+    """
+CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    meter INTEGER REFERENCES meters(num),
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    logged INTEGER NOT NULL
+);
+""",
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)

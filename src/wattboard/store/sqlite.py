@@ -12,13 +12,14 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from wattboard.energy.flows import Flows
 from wattboard.energy.netting import Netting, bucket_flows
-from wattboard.energy.periods import local_day, period
+from wattboard.energy.periods import local_day, local_midnight, period
 from wattboard.energy.records import PHASES, MinuteRecord, Phase
 from wattboard.energy.sums import QUARTER, MinuteSums, quarter_start, site_minute_totals
 from wattboard.exceptions import InvalidInputError, MigrationError, StoreError
@@ -30,6 +31,9 @@ Role = Literal["grid", "solar"]
 Progress = Callable[[int, int], None]
 DAY: Final = 86400
 REBUILD_CHUNK: Final = 7 * DAY
+# Written minutes further apart than this are logged as separate changes, so a scattered
+# upsert does not make the replicator resend everything in between.
+CHANGE_SPLIT: Final = 3600
 _INSERT_MINUTE: Final = (
     f"INSERT INTO minutes (meter, ts, {', '.join(MINUTE_COLUMNS)}) "
     f"VALUES ({', '.join('?' * (len(MINUTE_COLUMNS) + 2))}) "
@@ -39,6 +43,10 @@ _INSERT_MINUTE: Final = (
 _INSERT_GAP: Final = (
     "INSERT INTO gaps VALUES (?, ?, ?, ?) ON CONFLICT (meter, start) "
     "DO UPDATE SET end = max(end, excluded.end), reason = excluded.reason"
+)
+_FLOW_TOTALS: Final = (
+    "total(grid_import), total(grid_export), total(solar), total(consumption), "
+    "total(self_consumption), total(present), total(clamped_minutes), total(clamped_wh)"
 )
 _SUM_COLUMNS: Final = (
     "net, phase_import, phase_export, minute_import, minute_export, solar, consumption, "
@@ -57,6 +65,17 @@ class MeterSpec:
     id: str
     role: Role
     invert_phases: tuple[Phase, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A logged write: a meter's minutes in `[start, end)` changed (meter None: rollups only)."""
+
+    seq: int
+    meter: str | None
+    start: int
+    end: int
+    logged: int
 
 
 class SqliteStore:
@@ -103,10 +122,12 @@ class SqliteStore:
     def _register(self, specs: Sequence[MeterSpec]) -> dict[str, tuple[int, Role]]:
         with self._db:
             for spec in specs:
+                # A new meter's rows will arrive already inverted as configured, so that is
+                # what its rows hold; for a known meter a difference is rebuild()'s to apply.
                 self._db.execute(
-                    "INSERT INTO meters (id, role) VALUES (?, ?) "
+                    "INSERT INTO meters (id, role, inverted) VALUES (?, ?, ?) "
                     "ON CONFLICT (id) DO UPDATE SET role = excluded.role",
-                    (spec.id, spec.role),
+                    (spec.id, spec.role, "".join(sorted(spec.invert_phases))),
                 )
         rows = self._db.execute("SELECT id, num, role FROM meters").fetchall()
         return {meter_id: (num, role) for meter_id, num, role in rows}
@@ -142,6 +163,7 @@ class SqliteStore:
                 self._db.executemany(_INSERT_MINUTE, rows)
                 self._db.executemany(_INSERT_GAP, [(self._num(m), s, e, r) for m, s, e, r in gaps])
                 self._refresh({quarter_start(r.ts) for r in records})
+                self._log_records(records)
         except sqlite3.Error as err:
             raise StoreError(f"could not store {len(rows)} records: {err}") from err
         return len(rows)
@@ -158,6 +180,10 @@ class SqliteStore:
                 "DELETE FROM minutes WHERE meter = ? AND ts >= ? AND ts < ?", (num, start, end)
             ).rowcount
             self._refresh({q for (q,) in touched})
+            if count:
+                # The quarters that held deleted minutes bound the change, whatever was asked.
+                quarters = [q for (q,) in touched]
+                self._log_change(num, min(quarters), max(quarters) + QUARTER)
         return int(count)
 
     def record_gap(self, meter: str, start: int, end: int, reason: str) -> None:
@@ -204,7 +230,8 @@ class SqliteStore:
             else:
                 solar.setdefault(ts, []).append(pair)
         quarters: dict[int, MinuteSums] = {}
-        for ts in grid.keys() | solar.keys():
+        # In time order, so the same minutes give bit-identical sums whatever the batches were.
+        for ts in sorted(grid.keys() | solar.keys()):
             q = ts - ts % QUARTER
             minute = site_minute_totals(grid.get(ts), solar.get(ts, ()))
             quarters[q] = quarters[q] + minute if q in quarters else minute
@@ -244,15 +271,31 @@ class SqliteStore:
         with self._db:
             for spec in self._specs:
                 self._apply_inversion(spec)
-            self._db.execute("DELETE FROM quarters")
+            # Quarters whose minutes retention deleted are all that is left of them: keep them.
+            # They are UTC quarters holding every sum any netting needs, so only days change.
+            kept = self.minutes_kept_from()
+            self._db.execute("DELETE FROM quarters WHERE start >= ?", (kept or 0,))
             self._db.execute("DELETE FROM days")
             first, last = self._db.execute("SELECT min(ts), max(ts) FROM minutes").fetchone()
             if first is not None:
                 self._rebuild_range(quarter_start(first), last + 60, progress)
+            oldest = self._db.execute("SELECT min(start) FROM quarters").fetchone()[0]
+            if oldest is not None and (first is None or oldest < quarter_start(first)):
+                self._refresh_days(oldest, quarter_start(first) if first is not None else kept or 0)
+            if oldest is not None:
+                newest = last + 60 if last is not None else kept or oldest
+                # A day a day wider: rows of days cut in the old zone start up to a day apart.
+                self._log_change(None, oldest - DAY, newest + DAY)
             self._db.executemany(
                 "INSERT OR REPLACE INTO settings VALUES (?, ?)",
                 [("timezone", self.zone.key), ("netting", self.netting)],
             )
+
+    def _refresh_days(self, start: int, end: int) -> None:
+        """Re-settle every local day holding a quarter in `[start, end)` from its quarters."""
+        days = {local_day(q, self.zone) for q in range(start, max(start, end), QUARTER)}
+        for day in sorted(days):
+            self._refresh_day(day)
 
     def _rebuild_range(self, start: int, end: int, progress: Progress | None) -> None:
         for chunk in range(start, end, REBUILD_CHUNK):
@@ -271,12 +314,83 @@ class SqliteStore:
             for p in changed
         )
         self._db.execute(f"UPDATE minutes SET {swaps} WHERE meter = ?", (self._num(spec.id),))
+        self._log_meter(self._num(spec.id))
         self._db.execute(
             "UPDATE meters SET inverted = ? WHERE id = ?",
             ("".join(sorted(spec.invert_phases)), spec.id),
         )
 
+    # -- retention and restore ----------------------------------------------------------------
+
+    def apply_retention(self, days: int | None, now: float) -> int:
+        """Delete minute records older than `days` local days before `now`; keep every rollup."""
+        if days is None:
+            return 0
+        today = datetime.fromtimestamp(now, self.zone).date()
+        # A local midnight is a quarter boundary too, so no kept quarter loses part of its minutes.
+        cutoff = local_midnight(today - timedelta(days=days), self.zone)
+        try:
+            with self._db:
+                # No rollup is refreshed: they were built from these minutes and outlive them.
+                deleted = self._db.execute("DELETE FROM minutes WHERE ts < ?", (cutoff,)).rowcount
+                self._db.execute(
+                    "INSERT INTO settings VALUES ('minutes_kept_from', ?) ON CONFLICT (key) "
+                    "DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
+                    (str(cutoff),),
+                )
+        except sqlite3.Error as err:
+            raise StoreError(f"could not delete minutes before {cutoff}: {err}") from err
+        return int(deleted)
+
+    def minutes_kept_from(self) -> int | None:
+        """Return the time before which retention deleted the minutes (rollups remain)."""
+        row = self._db.execute(
+            "SELECT value FROM settings WHERE key = 'minutes_kept_from'"
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def add_meter(self, spec: MeterSpec) -> None:
+        """Know a meter that is not configured (e.g. one found in an imported backup)."""
+        if spec.id in self._meters:
+            return
+        with self._db:
+            self._db.execute(
+                "INSERT INTO meters (id, role, inverted) VALUES (?, ?, ?)",
+                (spec.id, spec.role, "".join(sorted(spec.invert_phases))),
+            )
+        (num,) = self._db.execute("SELECT num FROM meters WHERE id = ?", (spec.id,)).fetchone()
+        self._meters[spec.id] = (int(num), spec.role)
+
+    def adopt_quarters(self, quarters: dict[int, MinuteSums]) -> int:
+        """Store quarter rollups whose minutes are gone (retention), then settle their days."""
+        adopted = [
+            q
+            for q in sorted(quarters)
+            if q % QUARTER == 0
+            and self._db.execute(
+                "SELECT 1 FROM minutes WHERE ts >= ? AND ts < ? LIMIT 1", (q, q + QUARTER)
+            ).fetchone()
+            is None
+        ]
+        with self._db:
+            self._db.executemany(
+                f"INSERT OR REPLACE INTO quarters (start, {_SUM_COLUMNS}) "
+                f"VALUES ({', '.join('?' * 13)})",
+                [(q, *_sum_values(quarters[q])) for q in adopted],
+            )
+            for day in sorted({local_day(q, self.zone) for q in adopted}):
+                self._refresh_day(day)
+        return len(adopted)
+
     # -- reads --------------------------------------------------------------------------------
+
+    def minute_timestamps(self, meter: str, start: int, end: int) -> list[int]:
+        """Return the minutes stored for a meter with `start <= ts < end`, oldest first."""
+        rows = self._db.execute(
+            "SELECT ts FROM minutes WHERE meter = ? AND ts >= ? AND ts < ? ORDER BY ts",
+            (self._num(meter), start, end),
+        )
+        return [int(ts) for (ts,) in rows]
 
     def watermark(self, meter: str) -> int | None:
         """Return the timestamp of the meter's newest record."""
@@ -305,9 +419,15 @@ class SqliteStore:
         return [MeterInfo(i, role, tuple(inv), last) for i, role, inv, last in rows]
 
     def span(self) -> tuple[int, int] | None:
-        """Return the first and last stored minute over all meters."""
-        first, last = self._db.execute("SELECT min(ts), max(ts) FROM minutes").fetchone()
-        return None if first is None else (int(first), int(last))
+        """Return the first and last stored minute of any meter (or day rollup, past retention)."""
+        # Per meter through the primary key: min(ts) over the whole table would read every row.
+        first, last = self._db.execute(
+            "SELECT min(first), max(last) FROM ("
+            " SELECT (SELECT min(ts) FROM minutes WHERE meter = num) AS first,"
+            "        (SELECT max(ts) FROM minutes WHERE meter = num) AS last FROM meters"
+            " UNION ALL SELECT min(start), NULL FROM days)"
+        ).fetchone()
+        return None if first is None else (int(first), int(last if last is not None else first))
 
     def count(self, meter: str | None = None) -> int:
         if meter is None:
@@ -332,6 +452,11 @@ class SqliteStore:
         )
         return [DayRow(day, s, e, _flows(values)) for day, s, e, *values in rows]
 
+    def day_sums(self, spans: Sequence[tuple[int, int]]) -> list[Flows]:
+        """Return the sum of the day rollups starting within each `[start, end)` span."""
+        query = f"SELECT {_FLOW_TOTALS} FROM days WHERE start >= ? AND start < ?"
+        return [_flows(self._db.execute(query, span).fetchone()) for span in spans]
+
     def gaps(self, meter: str) -> list[tuple[int, int, str]]:
         rows = self._db.execute(
             "SELECT start, end, reason FROM gaps WHERE meter = ? ORDER BY start",
@@ -348,6 +473,80 @@ class SqliteStore:
     def integrity(self) -> str:
         """Return SQLite's own verdict on the file ('ok' when healthy)."""
         return str(self._db.execute("PRAGMA quick_check").fetchone()[0])
+
+    # -- change log for the MongoDB replica ---------------------------------------------------
+
+    def start_replication(self) -> bool:
+        """Turn the change log on; the first time, log all stored data so a replica gets it all."""
+        with self._db:
+            if self._replicating():
+                return False
+            self._db.execute("INSERT INTO settings VALUES ('replication', 'on')")
+            for (num,) in self._db.execute("SELECT DISTINCT meter FROM minutes").fetchall():
+                self._log_meter(num)
+            # Rollups may reach further back than the minutes (retention, adopted quarters).
+            first, last = self._db.execute("SELECT min(start), max(start) FROM quarters").fetchone()
+            if first is not None:
+                self._log_change(None, first, last + QUARTER)
+        return True
+
+    def stop_replication(self) -> None:
+        """Turn the change log off and forget the watermarks: a later start sends everything."""
+        with self._db:
+            self._db.execute("DELETE FROM settings WHERE key = 'replication'")
+            self._db.execute("DELETE FROM changes")
+            self._db.execute("DELETE FROM replication")
+
+    def changes(self, after: int, limit: int) -> list[Change]:
+        """Return the logged changes with `seq > after`, oldest first."""
+        rows = self._db.execute(
+            "SELECT seq, id, start, end, logged FROM changes LEFT JOIN meters ON meter = num "
+            "WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after, limit),
+        )
+        return [Change(int(s), m, int(a), int(b), int(t)) for s, m, a, b, t in rows]
+
+    def change_backlog(self, after: int) -> tuple[int, int | None]:
+        """Return how many changes follow `after` and when the oldest of them was logged."""
+        count, oldest = self._db.execute(
+            "SELECT count(*), min(logged) FROM changes WHERE seq > ?", (after,)
+        ).fetchone()
+        return int(count), None if oldest is None else int(oldest)
+
+    def prune_changes(self, upto: int) -> int:
+        """Forget the changes every replicated collection has passed (`seq <= upto`)."""
+        with self._db:
+            return int(self._db.execute("DELETE FROM changes WHERE seq <= ?", (upto,)).rowcount)
+
+    def _replicating(self) -> bool:
+        query = "SELECT 1 FROM settings WHERE key = 'replication'"
+        return self._db.execute(query).fetchone() is not None
+
+    def _log_change(self, num: int | None, start: int, end: int) -> None:
+        if self._replicating():
+            self._db.execute(
+                "INSERT INTO changes (meter, start, end, logged) VALUES (?, ?, ?, ?)",
+                (num, start, end, int(time.time())),
+            )
+
+    def _log_meter(self, num: int) -> None:
+        """Log all of a meter's stored minutes as changed."""
+        first, last = self._db.execute(
+            "SELECT min(ts), max(ts) FROM minutes WHERE meter = ?", (num,)
+        ).fetchone()
+        if first is not None:
+            self._log_change(num, int(first), int(last) + 60)
+
+    def _log_records(self, records: Sequence[MinuteRecord]) -> None:
+        """Log the runs of written minutes, split where a meter skips more than CHANGE_SPLIT."""
+        if not records or not self._replicating():
+            return
+        stamps: dict[int, list[int]] = {}
+        for record in records:
+            stamps.setdefault(self._num(record.meter), []).append(record.ts)
+        for num, meter_stamps in stamps.items():
+            for first, last in _spans(sorted(meter_stamps), CHANGE_SPLIT):
+                self._log_change(num, first, last + 60)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -395,6 +594,17 @@ def _runs(quarters: Iterable[int]) -> Iterable[tuple[int, int]]:
         yield members[0], members[-1]
 
 
+def _spans(stamps: Sequence[int], split: int) -> Iterable[tuple[int, int]]:
+    """Group sorted timestamps into runs `(first, last)` without a step longer than `split`."""
+    first = previous = stamps[0]
+    for ts in stamps[1:]:
+        if ts - previous > split:
+            yield first, previous
+            first = ts
+        previous = ts
+    yield first, previous
+
+
 def _sum_values(s: MinuteSums) -> tuple[float | int, ...]:
     return (
         s.net, s.phase_import, s.phase_export, s.minute_import, s.minute_export, s.solar,
@@ -410,4 +620,4 @@ def _flow_values(f: Flows) -> tuple[float | int, ...]:
     )  # fmt: skip
 
 
-__all__ = ["PHASES", "DayRow", "MeterSpec", "SqliteStore"]
+__all__ = ["PHASES", "Change", "DayRow", "MeterSpec", "SqliteStore"]

@@ -1,0 +1,542 @@
+#!/usr/bin/env node
+// End-to-end: the web build in Debian's Chromium (driven by playwright-core) against
+// `wattboard demo`, started here on a free port and stopped at the end. Screenshots go to
+// e2e/screenshots/ (kept between runs, ignored by git). Exit 0 only when every step passed.
+//
+//   node e2e/run.mjs            needs dist/ (npm run build:web) and ../.venv (make in the repo)
+//   WATTBOARD_BIN=…  CHROMIUM_PATH=…  E2E_HEADED=1  to override the defaults
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const mobile = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = join(mobile, '..');
+const shots = join(mobile, 'e2e', 'screenshots');
+const bin = process.env.WATTBOARD_BIN ?? join(repo, '.venv', 'bin', 'wattboard');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const results = [];
+const problems = [];
+
+// ---------------------------------------------------------------- setup
+
+function ensureChromium() {
+  if (existsSync(chromiumPath)) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`${chromiumPath} missing; install it: sudo apt-get install -y chromium`);
+  }
+  console.log('e2e: installing Debian chromium (apt-get)…');
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
+    const r = spawnSync('apt-get', args, {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed`);
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startDemo(port) {
+  if (!existsSync(bin))
+    throw new Error(`${bin} missing: run \`make test\` (or pip install -e .) in ${repo}`);
+  mkdirSync(join(mobile, '.cache'), { recursive: true });
+  const logPath = join(mobile, '.cache', 'e2e-demo.log');
+  const log = openSync(logPath, 'w');
+  const child = spawn(bin, ['demo', '--port', String(port)], {
+    cwd: repo,
+    detached: true, // its own process group: stop() ends the demo and everything it started
+    stdio: ['ignore', log, log],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  let exited = null;
+  child.once('exit', (code) => (exited = code));
+  const stop = async () => {
+    if (exited !== null) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
+    if (exited === null) process.kill(-child.pid, 'SIGKILL');
+  };
+  while (Date.now() - started < 120_000) {
+    if (exited !== null) throw new Error(`wattboard demo exited (${exited}); see ${logPath}`);
+    try {
+      const r = await fetch(`${base}/api/v1/health`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  // The API answers while the collector still backfills the meters' 14 days of minutes: wait
+  // until every meter's newest record is recent, so the screens show whole days.
+  await waitUntil(
+    'the demo to finish its backfill',
+    async () => {
+      const health = await (await fetch(`${base}/api/v1/health`)).json();
+      const recent = Date.now() / 1000 - 180;
+      return (
+        health.meters.length > 0 && health.meters.every((m) => (m.last_record_ts ?? 0) > recent)
+      );
+    },
+    120_000,
+  );
+  const page = await (await fetch(`${base}/`)).text();
+  if (!page.includes('/_expo/static/')) {
+    await stop();
+    throw new Error('the demo does not serve the web build: run `npm run build:web` first');
+  }
+  return { base, stop, startupMs: Date.now() - started };
+}
+
+// ---------------------------------------------------------------- helpers
+
+async function waitUntil(what, fn, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(100);
+  }
+  throw new Error(
+    `timed out waiting for ${what}${last ? ` (${last.message.split('\n')[0]})` : ''}`,
+  );
+}
+
+async function step(name, page, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ step: name, ms: Date.now() - started, ok: true });
+    console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push({ step: name, ms: Date.now() - started, ok: false, error: err.message });
+    console.log(`  ✗ ${name}: ${err.message}`);
+    await page?.screenshot({ path: join(shots, `failed-${name}.png`) }).catch(() => undefined);
+  }
+}
+
+const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`) });
+const inScreen = (page, screen) => page.getByTestId(`screen-${screen}`);
+const label = (locator) => locator.getAttribute('aria-label');
+const text = (locator) => locator.innerText();
+const bars = (page, screen, chart) => inScreen(page, screen).getByTestId(chart).getByRole('button');
+
+async function newPage(browser, options) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (
+      msg.type() === 'error' &&
+      !/ERR_CONNECTION_REFUSED|net::ERR_|Failed to load resource/.test(msg.text())
+    ) {
+      problems.push(
+        `console error: ${process.env.E2E_FULL_ERRORS ? msg.text() : msg.text().slice(0, 300)}`,
+      );
+    }
+  });
+  return page;
+}
+
+// ---------------------------------------------------------------- the run
+
+async function main() {
+  mkdirSync(shots, { recursive: true });
+  // Screenshots are kept between runs, but a failure shot of an earlier run would mislead.
+  for (const name of readdirSync(shots)) if (name.startsWith('failed-')) rmSync(join(shots, name));
+  ensureChromium();
+  const port = await freePort();
+  const t0 = Date.now();
+  const demo = await startDemo(port);
+  console.log(`e2e: wattboard demo on ${demo.base} (ready in ${demo.startupMs} ms)`);
+  const profile = mkdtempSync(join(tmpdir(), 'wattboard-e2e-'));
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: !process.env.E2E_HEADED,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    await scenario(browser, demo);
+  } finally {
+    await browser.close().catch(() => undefined);
+    await demo.stop();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  const failed = results.filter((r) => !r.ok);
+  console.log(
+    JSON.stringify({
+      e2e: {
+        total_ms: Date.now() - t0,
+        steps: results.length,
+        failed: failed.length,
+        timings: Object.fromEntries(results.map((r) => [r.step, r.ms])),
+      },
+    }),
+  );
+  for (const p of problems) console.log(`e2e: ${p}`);
+  if (failed.length || problems.length) process.exit(1);
+}
+
+async function scenario(browser, demo) {
+  const { base } = demo;
+  const phone = await newPage(browser, {
+    viewport: { width: 390, height: 844 },
+    colorScheme: 'light',
+    deviceScaleFactor: 2,
+  });
+
+  // Whole watts on this phone: the evening house drifts by a few W a second, which kW with two
+  // decimals would hide for longer.
+  await phone.addInitScript(() => {
+    if (!localStorage.getItem('wattboard.settings')) {
+      localStorage.setItem('wattboard.settings', JSON.stringify({ powerUnit: 'W' }));
+    }
+  });
+
+  await step('now-live-values-change', phone, async () => {
+    await phone.goto(`${base}/`);
+    const now = inScreen(phone, 'now');
+    // Every live number on screen: the three nodes and each phase's W, V and A.
+    const values = async () => {
+      const phases = await now
+        .getByTestId(/^meter-.+-phase-[abc]$/)
+        .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+      return [await label(now.getByTestId('flow-diagram')), ...phases].join(' | ');
+    };
+    await now.getByTestId('meter-grid-phase-a').waitFor({ timeout: 20_000 });
+    const first = await values();
+    // The emulated house never holds still: new readings arrive every second.
+    const changed = await waitUntil(
+      'a new live value',
+      async () => ((await values()) !== first ? await values() : null),
+      20_000,
+    );
+    const at = [...first].findIndex((c, i) => c !== changed[i]);
+    const around = (v) => v.slice(Math.max(0, at - 40), at + 30);
+    console.log(`    before: …${around(first)}…\n    after:  …${around(changed)}…`);
+    await inScreen(phone, 'now').getByTestId('today-consumption').waitFor();
+  });
+
+  await step('now-fresh-every-2s', phone, async () => {
+    // Sample the age shown to the user for 6 s: it must never reach 2 s.
+    const status = inScreen(phone, 'now').getByTestId('live-status');
+    let worst = 0;
+    for (let i = 0; i < 24; i++) {
+      const match = /([\d.]+) s old/.exec(await label(status));
+      if (!match) throw new Error(`unexpected status: ${await label(status)}`);
+      worst = Math.max(worst, Number(match[1]));
+      await sleep(250);
+    }
+    if (worst >= 2) throw new Error(`live data was ${worst} s old`);
+    await shot(phone, 'now-phone');
+  });
+
+  await step('now-paused-when-hidden', phone, async () => {
+    // The browser hides the tab: the stream closes, so the data ages into the stale marker;
+    // visible again, it is fresh within a tick.
+    const now = inScreen(phone, 'now');
+    const setVisibility = (state) =>
+      phone.evaluate((value) => {
+        Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+        Object.defineProperty(document, 'hidden', {
+          value: value === 'hidden',
+          configurable: true,
+        });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await setVisibility('hidden');
+    await now.getByTestId('stale-marker').waitFor({ timeout: 10_000 });
+    await setVisibility('visible');
+    await waitUntil(
+      'live data again',
+      async () => /Live data, [\d.]+ s old/.test(await label(now.getByTestId('live-status'))),
+      5_000,
+    );
+  });
+
+  await step('day-bars-and-curve', phone, async () => {
+    await phone.getByTestId('tab-day').click();
+    await waitUntil(
+      '24 hourly bars',
+      async () => (await bars(phone, 'day', 'day-bars').count()) === 24,
+    );
+    await inScreen(phone, 'day').getByTestId('power-curve').waitFor();
+    await shot(phone, 'day-today');
+  });
+
+  await step('day-step-and-pick', phone, async () => {
+    const day = inScreen(phone, 'day');
+    const today = await text(day.getByTestId('day-nav-label'));
+    await day.getByTestId('day-nav-prev').click();
+    await waitUntil(
+      'yesterday',
+      async () => (await text(day.getByTestId('day-nav-label'))) !== today,
+    );
+    await waitUntil('the URL of yesterday', () => /[?&]date=\d{4}-\d{2}-\d{2}/.test(phone.url()));
+    const yesterday = new URL(phone.url()).searchParams.get('date');
+    await waitUntil('yesterday’s totals', () =>
+      day.getByTestId('day-totals-consumption').isVisible(),
+    );
+    await bars(phone, 'day', 'day-bars').nth(12).click();
+    await day.getByTestId('bucket-detail').waitFor();
+    await shot(phone, 'day-yesterday-detail');
+    await day.getByTestId('day-nav-pick').click();
+    await phone.getByTestId('date-picker').waitFor();
+    await sleep(600); // the modal fades in
+    await shot(phone, 'day-date-picker');
+    const twoBefore = shift(yesterday, -2);
+    await phone.getByTestId(`picker-day-${twoBefore}`).click();
+    await waitUntil(`the picked date ${twoBefore}`, () =>
+      phone.url().includes(`date=${twoBefore}`),
+    );
+    await day.getByTestId('day-nav-next').click();
+    await waitUntil('one day later', () => phone.url().includes(`date=${shift(twoBefore, 1)}`));
+  });
+
+  let drilledDay = '';
+  await step('history-month-step-and-swipe', phone, async () => {
+    await phone.getByTestId('tab-history').click();
+    const history = inScreen(phone, 'history');
+    const month = await waitUntil('the month', () =>
+      text(history.getByTestId('history-nav-label')),
+    );
+    await waitUntil(
+      'daily bars',
+      async () => (await bars(phone, 'history', 'history-bars').count()) >= 28,
+    );
+    await shot(phone, 'history-month');
+    await history.getByTestId('history-nav-prev').click();
+    await waitUntil(
+      'the previous month',
+      async () => (await text(history.getByTestId('history-nav-label'))) !== month,
+    );
+    await history.getByTestId('history-nav-next').click();
+    await waitUntil(
+      'back to this month',
+      async () => (await text(history.getByTestId('history-nav-label'))) === month,
+    );
+    // A swipe to the right on the chart steps back one period.
+    const box = await history.getByTestId('history-bars').boundingBox();
+    await phone.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await phone.mouse.down();
+    await phone.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2 + 4, { steps: 8 });
+    await phone.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2 + 4, { steps: 8 });
+    await phone.mouse.up();
+    await waitUntil(
+      'the swipe to the previous month',
+      async () => (await text(history.getByTestId('history-nav-label'))) !== month,
+    );
+    await history.getByTestId('history-nav-next').click();
+  });
+
+  await step('history-week-and-years', phone, async () => {
+    const history = inScreen(phone, 'history');
+    await history.getByTestId('history-kind-week').click();
+    await waitUntil(
+      '7 daily bars',
+      async () => (await bars(phone, 'history', 'history-bars').count()) === 7,
+    );
+    const week = await text(history.getByTestId('history-nav-label'));
+    await history.getByTestId('history-nav-prev').click();
+    await waitUntil(
+      'the week before',
+      async () => (await text(history.getByTestId('history-nav-label'))) !== week,
+    );
+    await shot(phone, 'history-week');
+    await history.getByTestId('history-kind-years').click();
+    await history.getByTestId('history-totals-consumption').waitFor();
+    await waitUntil('a bar per year', async () =>
+      /^\d{4}:/.test(await label(bars(phone, 'history', 'history-bars').first())),
+    );
+    await shot(phone, 'history-years');
+  });
+
+  await step('history-drill-years-year-month-day', phone, async () => {
+    const history = inScreen(phone, 'history');
+    const yearBars = bars(phone, 'history', 'history-bars');
+    await yearBars.last().click();
+    await history.getByTestId('drill-down').click();
+    await waitUntil('12 monthly bars', async () => (await yearBars.count()) === 12);
+    const thisMonth = Number(new Date().toISOString().slice(5, 7));
+    await yearBars.nth(thisMonth - 1).click();
+    await history.getByTestId('bucket-detail').waitFor();
+    await shot(phone, 'history-year-detail');
+    await history.getByTestId('drill-down').click();
+    await waitUntil('the month’s daily bars', async () => (await yearBars.count()) >= 28);
+    // Yesterday: a whole day of data (today, when today is the 1st).
+    const dayOfMonth = Number(new Date().toISOString().slice(8, 10));
+    await yearBars.nth(Math.max(0, dayOfMonth - 2)).click();
+    const drill = history.getByTestId('drill-down');
+    drilledDay = /Open (.*) ›/.exec(await text(drill))?.[1] ?? '';
+    await drill.click();
+    await waitUntil(
+      'the Day screen of the drilled day',
+      async () => (await text(inScreen(phone, 'day').getByTestId('day-nav-label'))) === drilledDay,
+    );
+    await shot(phone, 'history-drilled-to-day');
+  });
+
+  await step('settings-test-and-units', phone, async () => {
+    await phone.getByTestId('tab-settings').click();
+    const settings = inScreen(phone, 'settings');
+    await waitUntil('"Home: …" in use', async () =>
+      (await text(settings.getByTestId('connection-status'))).startsWith(`Home: ${base}`),
+    );
+    await settings.getByTestId('test-home').click();
+    await waitUntil('a passing test', async () =>
+      (await text(settings.getByTestId('check-result'))).startsWith('OK: Wattboard'),
+    );
+    await settings.getByTestId('unit-power-W').click();
+    await settings.getByTestId('card-connection').scrollIntoViewIfNeeded();
+    await shot(phone, 'settings');
+    await phone.getByTestId('tab-now').click();
+    await waitUntil('watts on Now', async () =>
+      / \d[\d,]* W,/.test(await label(inScreen(phone, 'now').getByTestId('flow-diagram'))),
+    );
+  });
+
+  await step('fallback-to-remote', phone, async () => {
+    // Home points at a closed port, the remote URL at the demo: the app must switch to remote.
+    await phone.getByTestId('tab-settings').click();
+    const settings = inScreen(phone, 'settings');
+    await settings.getByTestId('home-url').fill(`http://127.0.0.1:${await freePort()}`);
+    await settings.getByTestId('remote-url').fill(base);
+    await settings.getByTestId('save-settings').click();
+    await waitUntil(
+      '"Remote: …" in use',
+      async () =>
+        (await text(settings.getByTestId('connection-status'))).startsWith(`Remote: ${base}`),
+      10_000,
+    );
+    await settings.getByTestId('card-connection').scrollIntoViewIfNeeded();
+    await shot(phone, 'settings-fallback-remote');
+    await phone.getByTestId('tab-now').click();
+    await inScreen(phone, 'now').getByTestId('remote-no-live').waitFor();
+    await shot(phone, 'now-remote');
+    // Back to home for the rest.
+    await phone.getByTestId('tab-settings').click();
+    await settings.getByTestId('home-url').fill(base);
+    await settings.getByTestId('remote-url').fill('');
+    await settings.getByTestId('save-settings').click();
+    await waitUntil(
+      '"Home: …" again',
+      async () =>
+        (await text(settings.getByTestId('connection-status'))).startsWith(`Home: ${base}`),
+      10_000,
+    );
+  });
+
+  await step('now-export-reverses-grid-line', null, async () => {
+    // Evening here, so the demo imports. A sunny export sample, served in place of the stream,
+    // must turn the grid line around: home → grid.
+    const page = await newPage(browser, {
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+    });
+    const sample = JSON.parse(await (await fetch(`${base}/api/v1/power/now`)).text());
+    Object.assign(sample, { grid_w: -1800, solar_w: 3000, home_w: 1200, stale: false, age_s: 0.3 });
+    sample.ts = Date.now() / 1000;
+    const body = `retry: 60000\nevent: power\ndata: ${JSON.stringify(sample)}\n\n`;
+    await page.route('**/api/v1/power/stream', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/event-stream', body }),
+    );
+    await page.route('**/api/v1/power/now', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(sample) }),
+    );
+    await page.goto(`${base}/`);
+    const now = inScreen(page, 'now');
+    await waitUntil('the export sample', async () =>
+      (await label(now.getByTestId('flow-diagram')))?.includes('exporting 1.80 kW to the grid'),
+    );
+    // The grid line is drawn from its source to its target: it must start at the home node.
+    const d = await now.locator('[data-testid="flow-grid"]').getAttribute('d');
+    const [x1, , x2] = d.match(/-?\d+(\.\d+)?/g).map(Number);
+    if (!(x1 > x2))
+      throw new Error(`grid line runs left to right (${d}); export must run home → grid`);
+    await shot(page, 'now-export-sample');
+    await page.context().close();
+  });
+
+  const desk = await newPage(browser, {
+    viewport: { width: 1280, height: 900 },
+    colorScheme: 'dark',
+  });
+  await step('desktop-dark', desk, async () => {
+    await desk.goto(`${base}/`);
+    await inScreen(desk, 'now').getByTestId('meter-grid').waitFor({ timeout: 20_000 });
+    await sleep(500);
+    await shot(desk, 'now-desktop-dark');
+    await desk.goto(`${base}/day`);
+    await waitUntil(
+      'hourly bars',
+      async () => (await bars(desk, 'day', 'day-bars').count()) >= 23,
+      20_000,
+    );
+    await inScreen(desk, 'day').getByTestId('power-curve').waitFor();
+    await shot(desk, 'day-desktop-dark');
+    await desk.goto(`${base}/history?period=year&key=${new Date().getFullYear()}`);
+    await waitUntil(
+      'monthly bars',
+      async () => (await bars(desk, 'history', 'history-bars').count()) === 12,
+      20_000,
+    );
+    await shot(desk, 'history-year-desktop-dark');
+  });
+
+  await step('offline-keeps-last-data', phone, async () => {
+    await phone.getByTestId('tab-now').click();
+    const now = inScreen(phone, 'now');
+    await now.getByTestId('live-status').waitFor();
+    await demo.stop();
+    await now.getByTestId('stale-marker').waitFor({ timeout: 15_000 });
+    await now.getByTestId('live-error').waitFor({ timeout: 15_000 });
+    await now.getByTestId('flow-diagram').waitFor(); // the last values stay on screen
+    await sleep(1500);
+    await shot(phone, 'now-offline');
+  });
+}
+
+function shift(date, days) {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+main().catch((err) => {
+  console.error(`e2e: ${err.message}`);
+  process.exit(1);
+});

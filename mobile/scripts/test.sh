@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every check of the app, in order, on a fresh machine: npm ci, type check, format, API-type drift,
+# jest, web export, bundle size, e2e (Debian chromium + `wattboard demo`).
+#   SKIP_E2E=1 scripts/test.sh   everything but the browser run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export EXPO_NO_TELEMETRY=1 EXPO_OFFLINE=1 CI=1
+export npm_config_cache="$PWD/.cache/npm"   # npm's cache with the others, in mobile/.cache
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+timed() {
+  local name=$1; shift
+  local started=$SECONDS
+  echo "== $name"
+  "$@"
+  echo "== $name: $((SECONDS - started)) s"
+}
+
+need_node() {
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+    || { echo "Node >= 20.19 is needed (found $(node --version 2>/dev/null || echo none))"; exit 1; }
+}
+
+need_node
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  timed "npm ci" npm ci --no-audit --no-fund
+fi
+timed "typecheck" npx tsc --noEmit
+timed "format" npx prettier --check .
+timed "api types" node scripts/api-types.mjs check
+timed "jest" npx jest --ci
+rm -rf dist
+timed "web export" npx expo export --platform web
+timed "bundle size" node scripts/bundle-size.mjs
+if [[ "${SKIP_E2E:-}" != 1 ]]; then
+  timed "e2e" node e2e/run.mjs
+fi
+echo "mobile: all checks passed"

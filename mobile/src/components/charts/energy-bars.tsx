@@ -1,0 +1,191 @@
+// Stacked energy bars per bucket: self-consumed solar + grid import above the axis (together the
+// consumption), export below. Each bar is a button: tap it for its numbers.
+import { useState } from 'react';
+import { Pressable, StyleSheet, View } from 'react-native';
+import Svg, { G, Line, Rect, Text as SvgText } from 'react-native-svg';
+import type { EnergyBucket } from '@/api/types';
+import { formatEnergy, formatEnergyTick, formatPercent, type EnergyUnit } from '@/lib/format';
+import { bucketLabel, bucketTitle, type PeriodKind } from '@/lib/periods';
+import { chartFont, type Palette } from '@/lib/theme';
+import { layoutBars, type StackValues } from './bar-layout';
+import { labelEvery } from './scale';
+
+export interface EnergyBarsProps {
+  kind: PeriodKind;
+  buckets: EnergyBucket[];
+  unit: EnergyUnit;
+  palette: Palette;
+  /** What the chart shows, for screen readers ("Energy per hour, Fri 16 May 2025"). */
+  label: string;
+  height?: number;
+  selected?: number | null;
+  onSelect?: (index: number) => void;
+  /** Fixed width (tests); otherwise the chart fills its container. */
+  width?: number;
+  testID?: string;
+}
+
+export function stackOf(bucket: EnergyBucket): StackValues {
+  return {
+    selfConsumption: bucket.self_consumption,
+    gridImport: bucket.grid_import,
+    gridExport: bucket.grid_export,
+  };
+}
+
+export function describeBucket(kind: PeriodKind, bucket: EnergyBucket, unit: EnergyUnit): string {
+  const parts = [
+    `${bucketTitle(kind, bucket.key)}: used ${formatEnergy(bucket.consumption, unit)}`,
+    `${formatEnergy(bucket.self_consumption, unit)} from solar`,
+    `${formatEnergy(bucket.grid_import, unit)} from the grid`,
+    `exported ${formatEnergy(bucket.grid_export, unit)}`,
+    `self-sufficiency ${formatPercent(bucket.self_sufficiency)}`,
+  ];
+  if (bucket.coverage == null) parts.push('no data');
+  else if (bucket.coverage < 0.99) parts.push(`data ${formatPercent(bucket.coverage)} complete`);
+  return parts.join(', ');
+}
+
+export function EnergyBars({
+  kind,
+  buckets,
+  unit,
+  palette,
+  label,
+  height = 220,
+  selected = null,
+  onSelect,
+  width: fixedWidth,
+  testID = 'energy-bars',
+}: EnergyBarsProps) {
+  const [measured, setMeasured] = useState(0);
+  const width = fixedWidth ?? measured;
+  const layout = layoutBars(buckets.map(stackOf), width, height);
+  const every = labelEvery(buckets.length, layout.slot, kind === 'year' ? 26 : 22);
+  return (
+    <View
+      testID={testID}
+      accessibilityLabel={label}
+      onLayout={fixedWidth ? undefined : (e) => setMeasured(e.nativeEvent.layout.width)}
+      style={{ width: '100%', height }}
+    >
+      {width > 0 ? (
+        // The drawing is hidden from screen readers: the bar buttons below speak for it.
+        <View aria-hidden style={StyleSheet.absoluteFill}>
+          <Svg width={width} height={height}>
+            {layout.ticks.map((tick) => (
+              <G key={tick.value}>
+                <Line
+                  x1={layout.plot.left}
+                  x2={layout.plot.left + layout.plot.width}
+                  y1={tick.y}
+                  y2={tick.y}
+                  stroke={palette.grid}
+                  strokeWidth={tick.value === 0 ? 0 : 1}
+                />
+                <SvgText
+                  x={layout.plot.left - 6}
+                  y={tick.y + 4}
+                  fontSize={10}
+                  fill={palette.muted}
+                  textAnchor="end"
+                  fontFamily={chartFont}
+                >
+                  {formatEnergyTick(Math.abs(tick.value), unit, layout.step)}
+                </SvgText>
+              </G>
+            ))}
+            <SvgText x={4} y={10} fontSize={10} fill={palette.muted} fontFamily={chartFont}>
+              {unit}
+            </SvgText>
+            {layout.bars.map((bar, i) => {
+              const bucket = buckets[i]!;
+              const partial = bucket.coverage != null && bucket.coverage < 0.99;
+              const isSelected = selected === i;
+              return (
+                <G key={bucket.key}>
+                  {isSelected ? (
+                    <Rect
+                      x={layout.plot.left + i * layout.slot}
+                      y={layout.plot.top}
+                      width={layout.slot}
+                      height={layout.plot.height}
+                      fill={palette.accent}
+                      opacity={0.12}
+                    />
+                  ) : null}
+                  <G opacity={partial ? 0.6 : 1}>
+                    <Rect
+                      testID={`bar-${i}-solar`}
+                      x={bar.x}
+                      y={bar.solar.y}
+                      width={bar.width}
+                      height={bar.solar.height}
+                      fill={palette.solar}
+                    />
+                    <Rect
+                      testID={`bar-${i}-import`}
+                      x={bar.x}
+                      y={bar.grid.y}
+                      width={bar.width}
+                      height={bar.grid.height}
+                      fill={palette.gridImport}
+                    />
+                    <Rect
+                      testID={`bar-${i}-export`}
+                      x={bar.x}
+                      y={bar.export.y}
+                      width={bar.width}
+                      height={bar.export.height}
+                      fill={palette.gridExport}
+                    />
+                  </G>
+                  {i % every === 0 ? (
+                    <SvgText
+                      x={bar.x + bar.width / 2}
+                      y={height - 6}
+                      fontSize={10}
+                      fill={isSelected ? palette.text : palette.muted}
+                      fontWeight={isSelected ? '700' : '400'}
+                      textAnchor="middle"
+                      fontFamily={chartFont}
+                    >
+                      {bucketLabel(kind, bucket.key)}
+                    </SvgText>
+                  ) : null}
+                </G>
+              );
+            })}
+            <Line
+              x1={layout.plot.left}
+              x2={layout.plot.left + layout.plot.width}
+              y1={layout.axisY}
+              y2={layout.axisY}
+              stroke={palette.muted}
+              strokeWidth={1}
+            />
+          </Svg>
+        </View>
+      ) : null}
+      {width > 0 && onSelect
+        ? buckets.map((bucket, i) => (
+            <Pressable
+              key={bucket.key}
+              testID={`bar-${i}`}
+              accessibilityRole="button"
+              accessibilityLabel={describeBucket(kind, bucket, unit)}
+              accessibilityState={{ selected: selected === i }}
+              onPress={() => onSelect(i)}
+              style={{
+                position: 'absolute',
+                left: layout.plot.left + i * layout.slot,
+                top: layout.plot.top,
+                width: layout.slot,
+                height: layout.plot.height + 20,
+              }}
+            />
+          ))
+        : null}
+    </View>
+  );
+}

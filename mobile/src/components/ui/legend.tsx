@@ -1,0 +1,26 @@
+import { StyleSheet, Text, View } from 'react-native';
+import { usePalette } from '@/lib/theme';
+
+export function Legend({ items }: { items: { color: string; label: string; line?: boolean }[] }) {
+  const palette = usePalette();
+  return (
+    <View style={styles.row} accessibilityLabel={`Legend: ${items.map((i) => i.label).join(', ')}`}>
+      {items.map((item) => (
+        <View key={item.label} style={styles.item}>
+          <View
+            style={[item.line ? styles.line : styles.swatch, { backgroundColor: item.color }]}
+          />
+          <Text style={[styles.label, { color: palette.muted }]}>{item.label}</Text>
+        </View>
+      ))}
+    </View>
+  );
+}
+
+const styles = StyleSheet.create({
+  row: { flexDirection: 'row', flexWrap: 'wrap', gap: 12 },
+  item: { flexDirection: 'row', alignItems: 'center', gap: 6 },
+  swatch: { width: 12, height: 12, borderRadius: 3 },
+  line: { width: 16, height: 3, borderRadius: 2 },
+  label: { fontSize: 12 },
+});

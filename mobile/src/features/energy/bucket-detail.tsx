@@ -1,0 +1,46 @@
+// The numbers of one tapped bar, and the way down (year → month → day).
+import { StyleSheet, Text, View } from 'react-native';
+import type { EnergyBucket } from '@/api/types';
+import { Button } from '@/components/ui/button';
+import type { EnergyUnit } from '@/lib/format';
+import { bucketTitle, type PeriodKind } from '@/lib/periods';
+import { usePalette } from '@/lib/theme';
+import { Totals } from './totals';
+
+export function BucketDetail({
+  kind,
+  bucket,
+  unit,
+  drillLabel,
+  onDrill,
+  onClose,
+}: {
+  kind: PeriodKind;
+  bucket: EnergyBucket;
+  unit: EnergyUnit;
+  drillLabel?: string;
+  onDrill?: () => void;
+  onClose: () => void;
+}) {
+  const palette = usePalette();
+  return (
+    <View testID="bucket-detail" style={[styles.box, { borderColor: palette.accent }]}>
+      <View style={styles.header}>
+        <Text accessibilityRole="header" style={[styles.title, { color: palette.text }]}>
+          {bucketTitle(kind, bucket.key)}
+        </Text>
+        <Button compact label="Close" accessibilityLabel="Close the details" onPress={onClose} />
+      </View>
+      <Totals flows={bucket} unit={unit} testID="bucket-totals" />
+      {onDrill && drillLabel ? (
+        <Button testID="drill-down" variant="primary" label={drillLabel} onPress={onDrill} />
+      ) : null}
+    </View>
+  );
+}
+
+const styles = StyleSheet.create({
+  box: { borderWidth: 1, borderRadius: 12, padding: 12, gap: 10 },
+  header: { flexDirection: 'row', justifyContent: 'space-between', alignItems: 'center' },
+  title: { fontSize: 15, fontWeight: '700' },
+});

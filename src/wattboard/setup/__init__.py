@@ -1,0 +1,1 @@
+"""Setting a site up and checking it: discovery, device probes, wiring plausibility, doctor."""

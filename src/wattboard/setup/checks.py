@@ -1,0 +1,461 @@
+"""`wattboard doctor`: every check of a running site, each finding saying what to do.
+
+A finding is `ok`, `info` (worth knowing, nothing to do), `warn` (worth a look) or `problem`
+(something is wrong or data is at risk). The site is healthy when no finding is a problem.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final, Literal
+from zoneinfo import ZoneInfo
+
+from wattboard.collector.service import meter_specs
+from wattboard.config import MeterSettings, Settings
+from wattboard.exceptions import (
+    DeviceAuthError,
+    DeviceError,
+    DeviceUnreachableError,
+    StoreError,
+)
+from wattboard.setup import probe, wiring
+from wattboard.shelly.client import ShellyClient
+from wattboard.shelly.models import RecordsBlock
+from wattboard.store.sqlite import SqliteStore
+
+Status = Literal["ok", "info", "warn", "problem"]
+MINUTE: Final = 60
+DEVICE_DAYS: Final = 60  # the meter keeps about this many days of minute records (FACTS §5)
+PENDING_MINUTES: Final = 10
+RESTART: Final = "restart Wattboard (`sudo systemctl restart wattboard`)"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One result of one check; `fix` says what to do when it is not ok."""
+
+    check: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorOptions:
+    """Knobs of the checks; tests shorten the sample and fix the clock."""
+
+    sample_seconds: float = 5.0
+    clock_tolerance: float = 30.0
+    timeout: float = 3.0
+    min_free_bytes: int = 200 * 2**20
+    low_free_bytes: int = 2**30
+    now: Callable[[], float] = time.time
+
+
+@dataclass(slots=True)
+class _Meter:
+    """What the meter checks learnt about one meter, for the checks after them."""
+
+    settings: MeterSettings
+    client: ShellyClient
+    usable: bool = False
+    blocks: list[RecordsBlock] = field(default_factory=list)
+
+
+def healthy(findings: Iterable[Finding]) -> bool:
+    """Tell whether no finding is a problem."""
+    return all(f.status != "problem" for f in findings)
+
+
+def as_json(findings: Sequence[Finding], config: Path) -> dict[str, object]:
+    """Return the report as `wattboard doctor --json` prints it."""
+    return {
+        "healthy": healthy(findings),
+        "config": str(config),
+        "findings": [asdict(f) for f in findings],
+    }
+
+
+def replication_lag_seconds(settings: Settings, store: SqliteStore) -> float | None:
+    """Return how far the MongoDB replica is behind the store, or None while unknown.
+
+    Hook for the replication issue: until the replica is built there is nothing to measure.
+    """
+    del settings, store
+    return None
+
+
+async def diagnose(settings: Settings, config: Path, options: DoctorOptions) -> list[Finding]:
+    """Run every check against the configured meters and store."""
+    findings = [_config_finding(settings, config)]
+    meters = [_Meter(m, _client(m, options.timeout)) for m in settings.meters]
+    try:
+        for result in await asyncio.gather(*(_check_meter(m, options) for m in meters)):
+            findings += result
+        findings += await _check_wiring(meters, config, options)
+    finally:
+        for meter in meters:
+            await meter.client.aclose()
+    findings += await asyncio.to_thread(_check_store, settings, meters, options)
+    return findings
+
+
+def _config_finding(settings: Settings, config: Path) -> Finding:
+    if not settings.meters:
+        return Finding(
+            "config",
+            "problem",
+            f"{config} names no meters",
+            "run `wattboard init` to find the meters and write the [[meters]] sections",
+        )
+    return Finding(
+        "config",
+        "ok",
+        f"{config}: {len(settings.meters)} meter(s), zone {settings.site.timezone}, "
+        f"netting {settings.site.netting}",
+    )
+
+
+# -- meters --------------------------------------------------------------------------------------
+
+
+async def _check_meter(meter: _Meter, options: DoctorOptions) -> list[Finding]:
+    name = f"meter {meter.settings.id}"
+    try:
+        facts = await probe.identify(meter.client)
+    except DeviceUnreachableError as err:
+        return [_offline(meter.settings, err)]
+    except DeviceError as err:
+        return [
+            Finding(
+                name,
+                "problem",
+                f"answers, but not like a Shelly Pro 3EM: {err}",
+                "check that the meter's url points at the Pro 3EM and not another device",
+            )
+        ]
+    findings = [_identity(name, facts)]
+    try:
+        await probe.check_access(meter.client)
+    except DeviceAuthError:
+        return [*findings, _auth_problem(meter.settings)]
+    except DeviceError as err:
+        return [*findings, _offline(meter.settings, err)]
+    meter.usable = facts.is_pro_3em
+    findings.append(await _clock(meter, options))
+    findings += await _device_side(meter)
+    return findings
+
+
+def _offline(meter: MeterSettings, err: DeviceError) -> Finding:
+    return Finding(
+        f"meter {meter.id}",
+        "problem",
+        f"no answer from {meter.url} ({err})",
+        "check that the meter has power and network and that this is still its address "
+        "(give it a fixed IP address in the router); it keeps about 60 days of minutes, so "
+        "nothing is lost yet",
+    )
+
+
+def _identity(name: str, facts: probe.DeviceFacts) -> Finding:
+    concerns = facts.concerns()
+    if concerns:
+        return Finding(
+            name, "problem", "; ".join(concerns), "point the meter's url at a Shelly Pro 3EM"
+        )
+    return Finding(
+        name,
+        "ok",
+        f"{facts.model}, firmware {facts.firmware}, {facts.profile or 'triphase'}, at {facts.url}",
+    )
+
+
+def _auth_problem(meter: MeterSettings) -> Finding:
+    where = f"the [[meters]] entry with id = {meter.id!r}"
+    if not meter.password.get_secret_value():
+        return Finding(
+            f"meter {meter.id}",
+            "problem",
+            "asks for a password and none is configured",
+            f"set `password` (or `password_env`) in {where}",
+        )
+    return Finding(
+        f"meter {meter.id}",
+        "problem",
+        "refused the configured password (wrong password)",
+        f"check the password in the Shelly app (user admin) and set it in {where}",
+    )
+
+
+async def _clock(meter: _Meter, options: DoctorOptions) -> Finding:
+    name = f"clock {meter.settings.id}"
+    try:
+        offset = await probe.clock_offset(meter.client, options.now)
+    except DeviceError as err:
+        return Finding(name, "warn", f"could not read the meter's clock: {err}")
+    if offset is None:
+        return Finding(
+            name,
+            "problem",
+            "the meter does not know the time (never synchronised)",
+            "enable time synchronisation (SNTP) in the meter's settings and check its internet "
+            "access",
+        )
+    if abs(offset) > options.clock_tolerance:
+        return Finding(
+            name,
+            "problem",
+            f"the meter's clock is {offset:+.0f} s off this computer's",
+            "minutes are stamped by the meter's clock: check its SNTP server in the meter's "
+            "settings, and that this computer's clock is synchronised (`timedatectl`)",
+        )
+    return Finding(name, "ok", f"within {abs(offset):.0f} s of this computer")
+
+
+async def _device_side(meter: _Meter) -> list[Finding]:
+    findings = []
+    try:
+        reversed_here = await probe.device_reverse(meter.client)
+        meter.blocks = (await meter.client.emdata_records())["data_blocks"]
+    except DeviceError as err:
+        return [Finding(f"meter {meter.settings.id}", "warn", f"incomplete answers: {err}")]
+    if reversed_here:
+        findings.append(
+            Finding(
+                f"meter {meter.settings.id}",
+                "info",
+                f"the meter itself reverses phase(s) {', '.join(reversed_here)} (EM `reverse` "
+                "setting); Wattboard's invert_phases applies on top of that",
+            )
+        )
+    return findings
+
+
+# -- wiring --------------------------------------------------------------------------------------
+
+
+async def _check_wiring(
+    meters: list[_Meter], config: Path, options: DoctorOptions
+) -> list[Finding]:
+    usable = [m for m in meters if m.usable]
+    if options.sample_seconds <= 0:
+        return [Finding("wiring", "info", "not checked (--sample-seconds 0)")]
+    if not usable:
+        return [Finding("wiring", "info", "not checked: no meter answered")] if meters else []
+    clients = {m.settings.id: m.client for m in usable}
+    invert = {m.settings.id: m.settings.invert_phases for m in usable}
+    samples = await probe.sample_power(clients, invert, options.sample_seconds)
+    roles = {m.settings.id: m.settings.role for m in usable}
+    verdict = wiring.judge(roles, samples)
+    findings = [_suspect_finding(s, verdict, meters, config) for s in verdict.suspects]
+    findings += [Finding("wiring", "info", note) for note in verdict.notes]
+    if not verdict.suspects:
+        findings.append(Finding("wiring", "ok", _medians_text(verdict)))
+    return findings
+
+
+def _suspect_finding(
+    suspect: wiring.Suspect, verdict: wiring.Verdict, meters: list[_Meter], config: Path
+) -> Finding:
+    meter = next(m.settings for m in meters if m.settings.id == suspect.meter)
+    proposal = verdict.proposed_inversion(meter.id, meter.invert_phases)
+    listed = "[" + ", ".join(f'"{p}"' for p in proposal) + "]"
+    return Finding(
+        f"wiring {meter.id}",
+        "problem",
+        f"clamp of phase {suspect.phase} looks reversed: {suspect.reason} "
+        f"(in {suspect.share:.0%} of the samples)",
+        f"set invert_phases = {listed} for meter {meter.id!r} in {config}, then {RESTART}; "
+        "the stored minutes are corrected on start",
+    )
+
+
+def _medians_text(verdict: wiring.Verdict) -> str:
+    parts = [
+        f"{meter} " + "/".join(f"{w:.0f}" for w in powers) + " W"
+        for meter, powers in verdict.medians.items()
+    ]
+    return "plausible: " + ", ".join(parts) if parts else "plausible"
+
+
+# -- store ---------------------------------------------------------------------------------------
+
+
+def _check_store(settings: Settings, meters: list[_Meter], options: DoctorOptions) -> list[Finding]:
+    if settings.store.backend != "sqlite":
+        return [Finding("store", "info", f"backend {settings.store.backend}: nothing local")]
+    path = settings.store.resolved_path()
+    findings = [_disk(path, options)]
+    if not path.exists():
+        return [
+            Finding(
+                "store",
+                "warn",
+                f"no database at {path} yet",
+                "start `wattboard run` (or the service); it fetches all the meters still hold",
+            ),
+            *findings,
+        ]
+    try:
+        store = SqliteStore(
+            path,
+            zone=ZoneInfo(settings.site.timezone),
+            netting=settings.site.netting,
+            meters=meter_specs(settings.meters),
+        )
+    except StoreError as err:
+        return [Finding("store", "problem", str(err), _RESTORE), *findings]
+    try:
+        findings += _store_findings(store, path)
+        for meter in meters:
+            findings += _gap_findings(store, meter, settings, options.now())
+        findings.append(_replication(settings, store))
+    finally:
+        store.close()
+    return findings
+
+
+_RESTORE: Final = (
+    "stop Wattboard and restore the latest backup (`wattboard import BACKUP`); the meters "
+    "refill the last 60 days"
+)
+
+
+def _store_findings(store: SqliteStore, path: Path) -> list[Finding]:
+    verdict = store.integrity()
+    if verdict != "ok":
+        return [Finding("store", "problem", f"{path} is damaged: {verdict}", _RESTORE)]
+    findings = [Finding("store", "ok", f"{path}: integrity ok, {store.count()} minute records")]
+    reasons = store.needs_rebuild()
+    if reasons:
+        findings.append(
+            Finding(
+                "store", "info", "rollups will be rebuilt on the next start: " + "; ".join(reasons)
+            )
+        )
+    return findings
+
+
+def _disk(path: Path, options: DoctorOptions) -> Finding:
+    directory = next((p for p in (path, *path.parents) if p.exists()), Path("/"))
+    free = shutil.disk_usage(directory).free
+    text = f"{free / 2**30:.1f} GiB free for {path.parent}"
+    if free < options.min_free_bytes:
+        return Finding(
+            "disk", "problem", text, "free space on this disk; the store needs room to grow"
+        )
+    if free < options.low_free_bytes:
+        return Finding("disk", "warn", text, "free some space soon (two meters use ~150 MB a year)")
+    return Finding("disk", "ok", text)
+
+
+def _replication(settings: Settings, store: SqliteStore) -> Finding:
+    if settings.mongo is None:
+        return Finding("replication", "info", "no [mongo] configured: nothing is replicated")
+    lag = replication_lag_seconds(settings, store)
+    if lag is None:
+        return Finding("replication", "info", "lag not measured by this version")
+    if lag > 3600:
+        return Finding(
+            "replication",
+            "problem",
+            f"the replica is {lag / 3600:.1f} h behind",
+            "check the [mongo] uri and the internet connection; it catches up by itself",
+        )
+    return Finding("replication", "ok", f"{lag:.0f} s behind")
+
+
+# -- gaps ----------------------------------------------------------------------------------------
+
+
+def held_spans(blocks: Sequence[RecordsBlock]) -> list[tuple[int, int]]:
+    """Return the `[start, end)` spans of minutes the meter holds."""
+    return [(b["ts"], b["ts"] + b["records"] * b["period"]) for b in blocks if b["records"] > 0]
+
+
+def missing_runs(
+    held: Sequence[tuple[int, int]], stored: Iterable[int], start: int, end: int
+) -> list[tuple[int, int]]:
+    """Return the runs `[a, b)` within `[start, end)` the meter holds and the store lacks."""
+    have = set(stored)
+    runs: list[tuple[int, int]] = []
+    for span_start, span_end in held:
+        first = max(span_start, start + (-start) % MINUTE)
+        for ts in range(first, min(span_end, end), MINUTE):
+            if ts in have:
+                continue
+            if runs and runs[-1][1] == ts:
+                runs[-1] = (runs[-1][0], ts + MINUTE)
+            else:
+                runs.append((ts, ts + MINUTE))
+    return runs
+
+
+def _gap_findings(
+    store: SqliteStore, meter: _Meter, settings: Settings, now: float
+) -> list[Finding]:
+    if not meter.blocks:
+        return []
+    meter_id, held = meter.settings.id, held_spans(meter.blocks)
+    watermark = store.watermark(meter_id) if meter_id in store.meter_ids else None
+    if watermark is None:
+        minutes = sum(b - a for a, b in held) // MINUTE
+        return [
+            Finding(
+                f"gaps {meter_id}",
+                "warn",
+                f"nothing stored yet; the meter holds {minutes} minutes",
+                "start `wattboard run`; it fetches them all",
+            )
+        ]
+    start = max(int(now) - DEVICE_DAYS * 86400, store.minutes_kept_from() or 0)
+    stored = store.minute_timestamps(meter_id, start, watermark + MINUTE)
+    findings = [_holes(meter_id, missing_runs(held, stored, start, watermark), settings)]
+    pending = sum(b - a for a, b in missing_runs(held, (), watermark + MINUTE, int(now)))
+    if pending // MINUTE > PENDING_MINUTES:
+        findings.append(
+            Finding(
+                f"gaps {meter_id}",
+                "warn",
+                f"the meter holds {pending // MINUTE} minutes newer than the store",
+                "is `wattboard run` running? (`sudo systemctl status wattboard`)",
+            )
+        )
+    return findings
+
+
+def _holes(meter_id: str, runs: list[tuple[int, int]], settings: Settings) -> Finding:
+    name = f"gaps {meter_id}"
+    if not runs:
+        return Finding(name, "ok", "every minute the meter still holds is stored")
+    minutes = sum(b - a for a, b in runs) // MINUTE
+    zone = ZoneInfo(settings.site.timezone)
+    first = datetime.fromtimestamp(runs[0][0], UTC).astimezone(zone)
+    shown = ", ".join(_span_text(a, b, zone) for a, b in runs[:3])
+    more = f" and {len(runs) - 3} more" if len(runs) > 3 else ""
+    return Finding(
+        name,
+        "problem",
+        f"{minutes} minutes missing that the meter can still give: {shown}{more}",
+        f"run `wattboard backfill --meter {meter_id} --since {first.date().isoformat()}` "
+        "before the meter drops them (it keeps about 60 days)",
+    )
+
+
+def _span_text(start: int, end: int, zone: ZoneInfo) -> str:
+    a = datetime.fromtimestamp(start, UTC).astimezone(zone)
+    b = datetime.fromtimestamp(end, UTC).astimezone(zone)
+    return f"{a:%Y-%m-%d %H:%M}–{b:%H:%M}"
+
+
+def _client(meter: MeterSettings, timeout: float) -> ShellyClient:
+    # One retry: a doctor should answer in seconds, and an outage shows either way.
+    secret = meter.password.get_secret_value() or None
+    return ShellyClient(meter.url, password=secret, meter=meter.id, timeout=timeout, retries=1)

@@ -1,0 +1,58 @@
+"""`wattboard export` and `import` as a user types them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tests.cli.setup_cli import invoke
+from tests.store.test_backup import days_of_records
+from wattboard.setup.configfile import MeterEntry, SiteEntry, render
+from wattboard.store.sqlite import MeterSpec, SqliteStore
+
+
+def config_for(tmp_path: Path, name: str) -> Path:
+    site = SiteEntry(timezone="Europe/Helsinki", store_path=str(tmp_path / f"{name}.db"))
+    meters = [
+        MeterEntry("grid", "grid", "http://127.0.0.1:9"),
+        MeterEntry("solar", "solar", "http://127.0.0.1:9"),
+    ]
+    path = tmp_path / f"{name}.toml"
+    path.write_text(render(site, meters, header=name), encoding="utf-8")
+    return path
+
+
+def store_at(path: Path) -> SqliteStore:
+    specs = (MeterSpec("grid", "grid"), MeterSpec("solar", "solar"))
+    return SqliteStore(path, zone=ZoneInfo("Europe/Helsinki"), netting="minute", meters=specs)
+
+
+async def test_export_then_import_through_the_cli(tmp_path: Path) -> None:
+    source = store_at(tmp_path / "home.db")
+    source.upsert(days_of_records(1))
+    source.close()
+    home, fresh = config_for(tmp_path, "home"), config_for(tmp_path, "fresh")
+    backup, csv = tmp_path / "backup.db", tmp_path / "grid.csv"
+
+    result = await invoke("export", str(backup), "--config", str(home))
+    assert result.exit_code == 0, result.output
+    result = await invoke("export", str(csv), "--meter", "grid", "--config", str(home))
+    assert result.exit_code == 0, result.output
+    assert "1440 minute records written" in result.output
+    result = await invoke("import", str(backup), "--config", str(fresh))
+    assert result.exit_code == 0, result.output
+    assert "Imported 2820 minute records, 0 gap records" in result.output
+
+    restored = store_at(tmp_path / "fresh.db")
+    assert restored.count("grid") == 1440
+    assert restored.count("solar") == 1440 - 60
+    restored.close()
+
+
+async def test_import_of_a_shelly_csv_needs_a_configured_meter(tmp_path: Path) -> None:
+    csv = tmp_path / "emdata.csv"
+    csv.write_text("timestamp,a_total_act_energy\n", encoding="utf-8")
+    result = await invoke(
+        "import", str(csv), "--meter", "attic", "--config", str(config_for(tmp_path, "c"))
+    )
+    assert "no meter 'attic' in the configuration (known: grid, solar)" in str(result.exception)
