@@ -55,7 +55,10 @@ def create_app(ctx: ApiContext) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(_Timed)
-    app.include_router(static.router(None if ctx.read_only else ctx.web_dir))
+    if ctx.read_only:
+        app.include_router(static.router(None))
+    else:
+        app.include_router(static.router(ctx.web_dir, look_again=True))
     return app
 
 

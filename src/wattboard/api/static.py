@@ -29,14 +29,18 @@ def find_web_dir(configured: Path | None) -> Path | None:
     return None
 
 
-def router(web_dir: Path | None) -> APIRouter:
+def router(web_dir: Path | None, *, look_again: bool = False) -> APIRouter:
     """Serve files of `web_dir`, or a page that says how to build the app when there is none."""
     static = APIRouter(include_in_schema=False)
+    found = [web_dir]
 
     @static.get("/{path:path}")
     async def serve(path: str, request: Request) -> Response:
         if path.startswith("api/"):
             raise HTTPException(404, f"no endpoint /{path}; see /docs")
+        if found[0] is None and look_again and path in ("", "index.html"):
+            found[0] = find_web_dir(None)  # built after the server started: serve it now
+        web_dir = found[0]
         if web_dir is None:
             if path in ("", "index.html"):
                 return HTMLResponse(MISSING)

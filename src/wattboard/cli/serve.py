@@ -51,12 +51,15 @@ def demo(
     port: int = typer.Option(8000, min=0, max=65535, help="Port of the API and app; 0 = free."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     seed: int = typer.Option(1, help="Seed of the emulated household and weather."),
+    cors_origin: list[str] = typer.Option(
+        [], help="Origin allowed to call the API from a browser, e.g. http://localhost:8081."
+    ),
 ) -> None:
     """Two emulated meters with 14 days of history, the collector, the API and the app."""
-    asyncio.run(_demo(host, port, seed))
+    asyncio.run(_demo(host, port, seed, cors_origin))
 
 
-async def _demo(host: str, port: int, seed: int) -> None:
+async def _demo(host: str, port: int, seed: int, cors: list[str]) -> None:
     # The emulator brings numpy and aiohttp: only the commands that need it load it.
     from wattboard.simulator import EmulatorOptions, start_emulators  # noqa: PLC0415
 
@@ -67,7 +70,7 @@ async def _demo(host: str, port: int, seed: int) -> None:
         sim = await context.__aenter__()
     try:
         with tempfile.TemporaryDirectory(prefix="wattboard-demo-") as data:
-            settings = demo_settings(sim, Path(data), host, port)
+            settings = demo_settings(sim, Path(data), host, port, cors)
             token = settings.api.token.get_secret_value()
             console.print(f"Write token for this demo: {token}")
             await run_home(settings, stop, collect=True, rebuild=rebuild_all, announce=_announce)
@@ -76,12 +79,19 @@ async def _demo(host: str, port: int, seed: int) -> None:
         console.print("Demo stopped.")
 
 
-def demo_settings(sim: Emulators, data: Path, host: str, port: int) -> Settings:
+def demo_settings(
+    sim: Emulators, data: Path, host: str, port: int, cors: list[str] | None = None
+) -> Settings:
     """Settings of a demo site reading the emulated meters, its store in `data`."""
     meters = [{"id": role, "role": role, "url": m.url} for role, m in sim.meters.items()]
     return Settings(
         site={"id": "demo", "timezone": sim.options.timezone, "netting": "minute"},
         store={"path": data / "demo.db"},
-        api={"host": host, "port": port, "token": secrets.token_urlsafe(16)},
+        api={
+            "host": host,
+            "port": port,
+            "token": secrets.token_urlsafe(16),
+            "cors_origins": cors or [],
+        },
         meters=meters,
     )
