@@ -31,6 +31,7 @@ Role = Literal["grid", "solar"]
 Progress = Callable[[int, int], None]
 DAY: Final = 86400
 REBUILD_CHUNK: Final = 7 * DAY
+LAST_TS: Final = 253_370_764_800  # 9998-12-31: callers pass huge ends for "everything"
 # Written minutes further apart than this are logged as separate changes, so a scattered
 # upsert does not make the replicator resend everything in between.
 CHANGE_SPLIT: Final = 3600
@@ -445,12 +446,17 @@ class SqliteStore:
 
     def day_rows(self, start: int, end: int) -> list[DayRow]:
         """Return the local-day rollups whose day starts within `[start, end)`."""
+        # A range of the day key walks the table itself (its primary key); `start` then trims.
         rows = self._db.execute(
             f"SELECT day, start, end, {_FLOW_COLUMNS} FROM days "
-            "WHERE start >= ? AND start < ? ORDER BY start",
-            (start, end),
+            "WHERE day >= ? AND day <= ? AND start >= ? AND start < ? ORDER BY day",
+            (self._day_key(start), self._day_key(end), start, end),
         )
         return [DayRow(day, s, e, _flows(values)) for day, s, e, *values in rows]
+
+    def _day_key(self, ts: int) -> str:
+        """Return the local day key of `ts`, with open-ended ranges held to representable days."""
+        return local_day(min(max(ts, 0), LAST_TS), self.zone)
 
     def day_sums(self, spans: Sequence[tuple[int, int]]) -> list[Flows]:
         """Return the sum of the day rollups starting within each `[start, end)` span."""
@@ -569,15 +575,9 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _flows(values: Sequence[float]) -> Flows:
     imp, exp, solar, consumption, self_consumption, present, clamped, clamped_wh = values
+    # Positional, in Flows' field order (expected = 0: readers set it): this runs per day row.
     return Flows(
-        grid_import=imp,
-        grid_export=exp,
-        solar=solar,
-        consumption=consumption,
-        self_consumption=self_consumption,
-        present=int(present),
-        clamped_minutes=int(clamped),
-        clamped_wh=clamped_wh,
+        imp, exp, solar, consumption, self_consumption, int(present), 0, int(clamped), clamped_wh
     )
 
 

@@ -121,7 +121,7 @@ async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> En
 
 
 async def _from_days(ctx: ApiContext, cut: list[Bucket], whole: Bucket) -> Report:
-    if len(cut) <= 31:  # a week or a month of days: the rows themselves
+    if cut and cut[0].unit == "day":  # a week or a month of days: the rows themselves
         days = await ctx.reader.day_rows(whole.start, whole.end)
         return from_days(cut, [(d.start, d.flows) for d in days], await _site(ctx))
     # Months and years: let the store add up hundreds of days instead of shipping them here.
