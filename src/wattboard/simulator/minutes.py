@@ -7,35 +7,14 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
+from wattboard.shelly.models import TRIPHASE_KEYS
 from wattboard.simulator.physics import MeterSamples
 
 F64 = NDArray[np.float64]
 
 PERIOD: Final = 60
-_PHASE_KEYS: Final = (
-    "total_act_energy",
-    "fund_act_energy",
-    "total_act_ret_energy",
-    "fund_act_ret_energy",
-    "lag_react_energy",
-    "lead_react_energy",
-    "max_act_power",
-    "min_act_power",
-    "max_aprt_power",
-    "min_aprt_power",
-    "max_voltage",
-    "min_voltage",
-    "avg_voltage",
-    "max_current",
-    "min_current",
-    "avg_current",
-)
-KEYS: Final[tuple[str, ...]] = (
-    *(f"{phase}_{key}" for phase in "abc" for key in _PHASE_KEYS),
-    "n_max_current",
-    "n_min_current",
-    "n_avg_current",
-)
+# The device's key order is the client's to know too: one list serves both (FACTS §5.3).
+KEYS: Final = TRIPHASE_KEYS
 # Decimals of a device record: energies 4, powers 1, voltages and currents 3.
 _PHASE_DECIMALS: Final = (4, 4, 4, 4, 4, 4, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3)
 _SCALE: Final = 10.0 ** np.array([*(_PHASE_DECIMALS * 3), 3, 3, 3], dtype=np.float64)
