@@ -36,7 +36,7 @@ from wattboard.exceptions import DeviceProtocolError, InvalidInputError, StoreEr
 from wattboard.shelly.parse import csv_records
 from wattboard.store.codec import decode
 from wattboard.store.schema import MINUTE_COLUMNS, SCHEMA_VERSION
-from wattboard.store.sqlite import MeterSpec, SqliteStore
+from wattboard.store.sqlite import SUM_COLUMNS, MeterSpec, SqliteStore
 
 Progress = Callable[[int, int], None]
 Format = Literal["sqlite", "csv", "shelly-csv"]
@@ -44,10 +44,6 @@ SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 BACKUP_PAGES: Final = 256  # pages per step of the online backup: progress, and room for writers
 BATCH: Final = 5000  # minute records per import transaction
 CSV_HEADER: Final = ("meter", "ts", "utc", "inverted", *RECORD_FIELDS[2:])
-_QUARTER_COLUMNS: Final = (
-    "net, phase_import, phase_export, minute_import, minute_export, solar, consumption, "
-    "self_consumption_phase, self_consumption_minute, present, clamped_minutes, clamped_wh"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +313,7 @@ def _import_gaps(store: SqliteStore, source: sqlite3.Connection) -> int:
 def _orphan_quarters(source: sqlite3.Connection) -> dict[int, MinuteSums]:
     """Return the backup's quarter rollups that no minute of the backup backs any more."""
     rows = source.execute(
-        f"SELECT start, {_QUARTER_COLUMNS} FROM quarters q WHERE NOT EXISTS "  # noqa: S608 - constant names
+        f"SELECT start, {SUM_COLUMNS} FROM quarters q WHERE NOT EXISTS "  # noqa: S608 - constant names
         "(SELECT 1 FROM minutes WHERE ts >= q.start AND ts < q.start + 900)"
     )
     return {int(start): MinuteSums(*values) for start, *values in rows}

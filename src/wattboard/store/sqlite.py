@@ -21,7 +21,7 @@ from wattboard.energy.flows import Flows
 from wattboard.energy.netting import Netting, bucket_flows
 from wattboard.energy.periods import local_day, local_midnight, period
 from wattboard.energy.records import PHASES, MinuteRecord, Phase
-from wattboard.energy.sums import QUARTER, MinuteSums, quarter_start, site_minute_totals
+from wattboard.energy.sums import QUARTER, SUM_FIELDS, MinuteSums, quarter_start, site_minute_totals
 from wattboard.exceptions import InvalidInputError, MigrationError, StoreError
 from wattboard.store.base import DayRow, MeterInfo
 from wattboard.store.codec import decode, encode
@@ -49,10 +49,8 @@ _FLOW_TOTALS: Final = (
     "total(grid_import), total(grid_export), total(solar), total(consumption), "
     "total(self_consumption), total(present), total(clamped_minutes), total(clamped_wh)"
 )
-_SUM_COLUMNS: Final = (
-    "net, phase_import, phase_export, minute_import, minute_export, solar, consumption, "
-    "self_consumption_phase, self_consumption_minute, present, clamped_minutes, clamped_wh"
-)
+# The quarter table has a column per MinuteSums field, in field order.
+SUM_COLUMNS: Final = ", ".join(SUM_FIELDS)
 _FLOW_COLUMNS: Final = (
     "grid_import, grid_export, solar, consumption, self_consumption, present, "
     "clamped_minutes, clamped_wh"
@@ -208,7 +206,7 @@ class SqliteStore:
             sums = self._site_quarters(first, last + QUARTER)
             self._db.execute("DELETE FROM quarters WHERE start >= ? AND start <= ?", (first, last))
             self._db.executemany(
-                f"INSERT INTO quarters (start, {_SUM_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+                f"INSERT INTO quarters (start, {SUM_COLUMNS}) VALUES ({', '.join('?' * 13)})",
                 [(q, *_sum_values(s)) for q, s in sums.items()],
             )
         for day in sorted({local_day(q, self.zone) for q in quarters}):
@@ -375,7 +373,7 @@ class SqliteStore:
         ]
         with self._db:
             self._db.executemany(
-                f"INSERT OR REPLACE INTO quarters (start, {_SUM_COLUMNS}) "
+                f"INSERT OR REPLACE INTO quarters (start, {SUM_COLUMNS}) "
                 f"VALUES ({', '.join('?' * 13)})",
                 [(q, *_sum_values(quarters[q])) for q in adopted],
             )
@@ -439,7 +437,7 @@ class SqliteStore:
     def quarter_sums(self, start: int, end: int) -> dict[int, MinuteSums]:
         """Return the stored quarter rollups with `start <= q < end`."""
         rows = self._db.execute(
-            f"SELECT start, {_SUM_COLUMNS} FROM quarters WHERE start >= ? AND start < ?",
+            f"SELECT start, {SUM_COLUMNS} FROM quarters WHERE start >= ? AND start < ?",
             (start, end),
         )
         return {q: MinuteSums(*values) for q, *values in rows}
