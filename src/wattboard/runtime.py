@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from wattboard.api.app import create_app
 from wattboard.api.context import ApiContext
@@ -13,7 +14,11 @@ from wattboard.api.server import bind, bound_url, serve
 from wattboard.api.static import find_web_dir
 from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings
+from wattboard.exceptions import ConfigError
 from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
+
+if TYPE_CHECKING:
+    from wattboard.collector.replicate import Replicator
 
 log = logging.getLogger("wattboard")
 Announce = Callable[[str], None]
@@ -37,7 +42,12 @@ async def rebuild_if_needed(
         await rebuild(store)
 
 
-def home_context(settings: Settings, store: AsyncStore, collector: Collector | None) -> ApiContext:
+def home_context(
+    settings: Settings,
+    store: AsyncStore,
+    collector: Collector | None,
+    replication_lag: Callable[[], float | None] | None = None,
+) -> ApiContext:
     """The API at home: reads and writes SQLite, live power from the collector."""
     data = SqliteReaderWriter(store)
     return ApiContext(
@@ -50,7 +60,21 @@ def home_context(settings: Settings, store: AsyncStore, collector: Collector | N
         web_dir=find_web_dir(settings.api.web_dir),
         devices=(lambda: collector.devices) if collector else dict,
         stats=collector.stats if collector else dict,
+        replication_lag=replication_lag or (lambda: None),
     )
+
+
+async def _replicator(settings: Settings, store: AsyncStore) -> Replicator | None:
+    """Return the MongoDB replicator when `[mongo]` is set; else stop logging changes for one."""
+    if settings.mongo is None:
+        # Without a replica the change log would only grow; enabling one later resends all.
+        await store.run(store.sync.stop_replication)
+        return None
+    # pymongo is an optional extra: loaded only when a replica is configured.
+    from wattboard.collector.replicate import Replicator  # noqa: PLC0415
+
+    log.info("replicating to MongoDB database %s", settings.mongo.database)
+    return Replicator.from_settings(settings, store)
 
 
 async def run_home(
@@ -68,13 +92,55 @@ async def run_home(
     try:
         await rebuild_if_needed(store, rebuild)
         collector = Collector(settings, store) if collect else None
-        app = create_app(home_context(settings, store, collector))
+        replicator = await _replicator(settings, store) if collect else None
+        lag = replicator.lag_seconds if replicator is not None else None
+        if collector is not None and replicator is not None:
+            collector.on_stored.append(replicator.wake)
+        app = create_app(home_context(settings, store, collector, lag))
         if announce is not None:
             announce(bound_url(sock))
         async with asyncio.TaskGroup() as group:
             group.create_task(serve(app, sock, stop))
             if collector is not None:
                 group.create_task(collector.run(stop))
+            if replicator is not None:
+                group.create_task(replicator.run(stop))
     finally:
         sock.close()
         await store.close()
+
+
+async def run_cloud(
+    settings: Settings, stop: asyncio.Event, announce: Announce | None = None
+) -> None:
+    """Serve the read-only, token-locked API over the MongoDB replica until `stop` is set."""
+    from wattboard.store.mongo import MongoReplica, SiteInfo  # noqa: PLC0415 - optional extra
+
+    if settings.mongo is None:
+        raise ConfigError("store.backend = 'mongodb' needs a [mongo] section with uri and database")
+    token = settings.api.token.get_secret_value()
+    if not token:
+        raise ConfigError(
+            "the cloud API needs api.token (e.g. WATTBOARD_API__TOKEN): it locks every read"
+        )
+    sock = bind(settings.api.host, settings.api.port)
+    replica = MongoReplica.connect(settings.mongo.uri.get_secret_value(), settings.mongo.database)
+    try:
+        site = settings.site
+        fallback = SiteInfo(site.id, site.zone, site.netting, max(1, len(settings.meters)))
+        reader = await replica.reader(site.id, fallback=fallback)
+        ctx = ApiContext(
+            site_id=site.id,
+            reader=reader,
+            token=token,
+            read_only=True,
+            backend="mongodb",
+            cors_origins=settings.api.cors_origins,
+            replication_lag=reader.replication_lag,
+        )
+        if announce is not None:
+            announce(bound_url(sock))
+        await serve(create_app(ctx), sock, stop)
+    finally:
+        sock.close()
+        await replica.close()

@@ -38,7 +38,7 @@ class Metrics:
         )
         self.lag = Gauge(
             "wattboard_replication_lag_seconds",
-            "Age of the newest replicated minute",
+            "Wait of the oldest change not yet in the replica (cloud: time since the last sync)",
             registry=self.registry,
         )
         self.latency = Histogram(

@@ -14,8 +14,7 @@ from rich.console import Console
 
 from wattboard.cli.collect import CONFIG_HELP, rebuild_all
 from wattboard.config import Settings, load_settings
-from wattboard.exceptions import ConfigError
-from wattboard.runtime import run_home, stop_on_signals
+from wattboard.runtime import run_cloud, run_home, stop_on_signals
 
 if TYPE_CHECKING:
     from wattboard.simulator import Emulators
@@ -33,14 +32,15 @@ def register(app: typer.Typer) -> None:
 def serve(config: Path = typer.Option(..., "--config", help=CONFIG_HELP)) -> None:
     """Serve the API (no meters) over the configured store."""
     settings = load_settings(config, required=True)
-    if settings.store.backend != "sqlite":
-        raise ConfigError("store.backend = 'mongodb' needs the [mongo] replica support")
     asyncio.run(_serve(settings))
 
 
 async def _serve(settings: Settings) -> None:
     stop = stop_on_signals()
-    await run_home(settings, stop, collect=False, rebuild=rebuild_all, announce=_announce)
+    if settings.store.backend == "mongodb":
+        await run_cloud(settings, stop, announce=_announce)
+    else:
+        await run_home(settings, stop, collect=False, rebuild=rebuild_all, announce=_announce)
 
 
 def _announce(url: str) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -91,6 +91,8 @@ class Collector:
             self.live.meters[m.id] = MeterLive(m.role, settings.collector.live_interval)
         self.records_ingested = 0
         self._retention_due = 0.0
+        # Called after records were stored (the replicator: sync now, not at its next interval).
+        self.on_stored: list[Callable[[], None]] = []
         self.ingested: dict[str, int] = dict.fromkeys((m.id for m in settings.meters), 0)
         self.devices: dict[str, DeviceFacts] = {}
 
@@ -174,6 +176,8 @@ class Collector:
             ingest.advance(batch)
             self.ingested[batch.meter] = self.ingested.get(batch.meter, 0) + len(batch.records)
         self.records_ingested += written
+        for listener in self.on_stored:
+            listener()
         return written
 
     async def backfill(self, meter_id: str, since: int, progress: Progress | None = None) -> int:
