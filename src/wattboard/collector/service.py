@@ -89,7 +89,6 @@ class Collector:
         }
         for m in settings.meters:
             self.live.meters[m.id] = MeterLive(m.role, settings.collector.live_interval)
-        self.records_ingested = 0
         self._retention_due = 0.0
         # Called after records were stored (the replicator: sync now, not at its next interval).
         self.on_stored: list[Callable[[], None]] = []
@@ -175,7 +174,6 @@ class Collector:
         for ingest, batch in batches:
             ingest.advance(batch)
             self.ingested[batch.meter] = self.ingested.get(batch.meter, 0) + len(batch.records)
-        self.records_ingested += written
         for listener in self.on_stored:
             listener()
         return written
