@@ -60,6 +60,7 @@ def home_context(
         web_dir=find_web_dir(settings.api.web_dir),
         devices=(lambda: collector.devices) if collector else dict,
         stats=collector.stats if collector else dict,
+        backfilling=(lambda: collector.backfilling) if collector else set,
         replication_lag=replication_lag or (lambda: None),
     )
 

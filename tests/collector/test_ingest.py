@@ -196,3 +196,25 @@ async def test_collector_applies_minute_retention_and_keeps_rollups(
     finally:
         await collector.aclose()
         await store.close()
+
+
+async def test_collector_says_which_meters_are_backfilling(
+    three_days: Emulators, tmp_path: Path
+) -> None:
+    collector, store = await _collector(three_days, tmp_path)
+    seen: list[set[str]] = []
+    collector.on_stored.append(lambda: seen.append(set(collector.backfilling)))
+    try:
+        await collector.ingest_once()
+        # Three days come in six-hour CSV chunks: while they do, the meter says so; then not.
+        assert {"grid"} in seen
+        assert {"solar"} in seen
+        assert collector.backfilling == set()
+        seen.clear()
+        three_days.meters["grid"].device.clock_offset += 120
+        three_days.meters["grid"].device.advance()
+        await collector.ingest_once()  # two new minutes: a steady-state cycle
+        assert seen == [set()]
+    finally:
+        await collector.aclose()
+        await store.close()

@@ -395,6 +395,12 @@ export interface components {
         };
         /** HealthMeterOut */
         HealthMeterOut: {
+            /**
+             * Backfilling
+             * @description Its history is still being fetched: recent days are partial
+             * @default false
+             */
+            backfilling: boolean;
             /** Id */
             id: string;
             /** Last Record */

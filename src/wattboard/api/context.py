@@ -32,6 +32,7 @@ class ApiContext:
     web_dir: Path | None = None
     devices: Callable[[], dict[str, DeviceFacts]] = dict
     stats: Callable[[], dict[str, MeterStats]] = dict
+    backfilling: Callable[[], set[str]] = set
     replication_lag: Callable[[], float | None] = lambda: None
     clock: Callable[[], float] = time.time
     max_batch: int = 10_000

@@ -112,6 +112,9 @@ class PowerDayOut(BaseModel):
 class HealthMeterOut(BaseModel):
     id: str
     online: bool | None
+    backfilling: bool = Field(
+        default=False, description="Its history is still being fetched: recent days are partial"
+    )
     last_record: str | None
     last_record_ts: int | None
 

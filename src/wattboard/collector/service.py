@@ -94,6 +94,8 @@ class Collector:
         self.on_stored: list[Callable[[], None]] = []
         self.ingested: dict[str, int] = dict.fromkeys((m.id for m in settings.meters), 0)
         self.devices: dict[str, DeviceFacts] = {}
+        # Meters whose history is still being fetched in chunks: their recent days are partial.
+        self.backfilling: set[str] = set()
 
     async def start(self) -> None:
         """Load each meter's watermark from the store and ask each meter what it is."""
@@ -147,6 +149,7 @@ class Collector:
             try:
                 async for batch in ingest.batches(progress=progress):
                     if batch.partial:
+                        self.backfilling.add(ingest.meter.id)
                         written += await self._store([(ingest, batch)])
                     else:
                         steady.append((ingest, batch))
@@ -154,6 +157,8 @@ class Collector:
                 episode.failed(err)
             else:
                 episode.succeeded()
+            finally:
+                self.backfilling.discard(ingest.meter.id)
         if steady:
             # In steady state every meter's new minute lands in one transaction (SD cards wear).
             written += await self._store(steady)

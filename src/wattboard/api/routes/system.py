@@ -46,10 +46,12 @@ def _online(ctx: ApiContext, meter_id: str) -> bool | None:
 async def health(ctx: Ctx) -> HealthOut:
     """Whether the server, its store and its meters are well."""
     meters = await ctx.reader.meters()
+    backfilling = ctx.backfilling()
     out = [
         HealthMeterOut(
             id=m.id,
             online=_online(ctx, m.id),
+            backfilling=m.id in backfilling,
             last_record=None if m.last_record is None else iso(m.last_record, ctx.reader.zone),
             last_record_ts=m.last_record,
         )
