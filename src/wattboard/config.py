@@ -82,6 +82,8 @@ class ApiSettings(BaseModel):
     token: SecretStr = SecretStr("")
     cors_origins: list[str] = Field(default_factory=list)
     web_dir: Path | None = None  # the app's web build; default: packaged, or mobile/dist
+    # A cloud API serving several homes: `?site=<id>` picks one, each locked by its own token.
+    site_tokens: dict[str, SecretStr] = Field(default_factory=dict)
 
 
 class CollectorSettings(BaseModel):

@@ -8,9 +8,12 @@ import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from fastapi import FastAPI
+
 from wattboard.api.app import create_app
 from wattboard.api.context import ApiContext
 from wattboard.api.server import bind, bound_url, serve
+from wattboard.api.sites import SiteDispatcher
 from wattboard.api.static import find_web_dir
 from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings
@@ -119,29 +122,46 @@ async def run_cloud(
 
     if settings.mongo is None:
         raise ConfigError("store.backend = 'mongodb' needs a [mongo] section with uri and database")
-    token = settings.api.token.get_secret_value()
-    if not token:
-        raise ConfigError(
-            "the cloud API needs api.token (e.g. WATTBOARD_API__TOKEN): it locks every read"
-        )
+    tokens = _site_tokens(settings)
     sock = bind(settings.api.host, settings.api.port)
     replica = MongoReplica.connect(settings.mongo.uri.get_secret_value(), settings.mongo.database)
-    try:
-        site = settings.site
-        fallback = SiteInfo(site.id, site.zone, site.netting, max(1, len(settings.meters)))
-        reader = await replica.reader(site.id, fallback=fallback)
+    site = settings.site
+    fallback = SiteInfo(site.id, site.zone, site.netting, max(1, len(settings.meters)))
+
+    async def build(site_id: str) -> FastAPI:
+        reader = await replica.reader(site_id, fallback=fallback if site_id == site.id else None)
         ctx = ApiContext(
-            site_id=site.id,
+            site_id=site_id,
             reader=reader,
-            token=token,
+            token=tokens[site_id],
             read_only=True,
             backend="mongodb",
             cors_origins=settings.api.cors_origins,
             replication_lag=reader.replication_lag,
         )
+        return create_app(ctx)
+
+    try:
+        app = SiteDispatcher(await build(site.id), build, set(tokens))
         if announce is not None:
             announce(bound_url(sock))
-        await serve(create_app(ctx), sock, stop)
+        await serve(app, sock, stop)
     finally:
         sock.close()
         await replica.close()
+
+
+def _site_tokens(settings: Settings) -> dict[str, str]:
+    """Return each served site's token: `api.token` for `site.id`, then `api.site_tokens`."""
+    tokens = {k: v.get_secret_value() for k, v in settings.api.site_tokens.items()}
+    if settings.api.token.get_secret_value():
+        tokens.setdefault(settings.site.id, settings.api.token.get_secret_value())
+    if settings.site.id not in tokens:
+        raise ConfigError(
+            f"the cloud API needs a token for site {settings.site.id!r}: set api.token "
+            "(e.g. WATTBOARD_API__TOKEN) or api.site_tokens; it locks every read"
+        )
+    empty = sorted(k for k, v in tokens.items() if not v)
+    if empty:
+        raise ConfigError(f"api.site_tokens: empty token for {', '.join(empty)}")
+    return tokens

@@ -9,7 +9,7 @@ import socket
 from collections.abc import Iterator
 
 import uvicorn
-from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from wattboard.exceptions import ConfigError
 
@@ -44,7 +44,7 @@ def bound_url(sock: socket.socket) -> str:
     return f"http://{shown}:{port}"
 
 
-async def serve(app: FastAPI, sock: socket.socket, stop: asyncio.Event) -> None:
+async def serve(app: ASGIApp, sock: socket.socket, stop: asyncio.Event) -> None:
     """Serve `app` on `sock` until `stop` is set, then finish open requests and return."""
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     # Everything built so far lives as long as the server: keep it out of the full collections

@@ -1,0 +1,89 @@
+"""One cloud API for two homes sharing a database: `?site=` picks the home, each its own token."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.mongo_server import emulated_records, fill, running_server, sqlite_store, until
+from wattboard.collector.replicate import Replicator
+from wattboard.config import Settings
+from wattboard.exceptions import ConfigError
+from wattboard.runtime import _site_tokens, run_cloud
+from wattboard.store.asyncstore import AsyncStore
+from wattboard.store.mongo import MongoReplica
+
+HOME, CABIN = "home-token-0123456789", "cabin-token-9876543210"
+
+
+def _cloud(uri: str, **api: object) -> Settings:
+    return Settings(
+        site={"id": "home", "timezone": "Europe/Helsinki"},
+        store={"backend": "mongodb"},
+        api={"host": "127.0.0.1", "port": 0, **api},
+        mongo={"uri": uri, "database": "shared"},
+    )
+
+
+async def _replicate(tmp_path: Path, uri: str, site: str, seed: int) -> float:
+    store = AsyncStore(lambda: sqlite_store(tmp_path / f"{site}.db"))
+    await store.open()
+    try:
+        await store.run(fill, store.sync, emulated_records(0.5, seed=seed))
+        replica = MongoReplica.connect(uri, "shared")
+        try:
+            await Replicator(store, replica, site).sync_once()
+        finally:
+            await replica.close()
+        totals = await store.run(store.sync.day_sums, [(0, 2**37)])
+        return round(totals[0].grid_import, 4)
+    finally:
+        await store.close()
+
+
+async def test_cloud_serves_each_site_with_its_own_token(tmp_path: Path) -> None:
+    with running_server(tmp_path / "mongo") as server:
+        imports = {
+            "home": await _replicate(tmp_path, server.uri, "home", 1),
+            "cabin": await _replicate(tmp_path, server.uri, "cabin", 2),
+        }
+        assert imports["home"] != imports["cabin"]
+        urls: list[str] = []
+        stop = asyncio.Event()
+        settings = _cloud(server.uri, token=HOME, site_tokens={"cabin": CABIN})
+        task = asyncio.create_task(run_cloud(settings, stop, urls.append))
+        try:
+            await until(lambda: bool(urls))
+            async with httpx.AsyncClient(base_url=urls[0] + "/api/v1", timeout=10) as client:
+
+                async def years(site: str | None, token: str) -> httpx.Response:
+                    params = {"site": site} if site else {}
+                    headers = {"Authorization": f"Bearer {token}"}
+                    return await client.get("/energy/years", params=params, headers=headers)
+
+                home = (await years(None, HOME)).json()
+                cabin = (await years("cabin", CABIN)).json()
+                assert home["totals"]["grid_import"] == pytest.approx(imports["home"], abs=0.01)
+                assert cabin["totals"]["grid_import"] == pytest.approx(imports["cabin"], abs=0.01)
+                assert (await years("cabin", HOME)).status_code == 401  # home's token, cabin's data
+                assert (await years("home", CABIN)).status_code == 401
+                unknown = await years("attic", HOME)
+                assert (unknown.status_code, unknown.json()["field"]) == (404, "site")
+        finally:
+            stop.set()
+            await task
+
+
+@pytest.mark.parametrize(
+    ("api", "message"),
+    [
+        ({}, "needs a token for site 'home'"),
+        ({"token": "t", "site_tokens": {"cabin": ""}}, "cabin"),
+    ],
+)
+def test_cloud_refuses_sites_without_tokens(api: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        _site_tokens(_cloud("mongodb://127.0.0.1:1", **api))
