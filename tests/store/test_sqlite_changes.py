@@ -145,3 +145,15 @@ def test_changes_migration_upgrades_a_version_1_file(tmp_path: Path) -> None:
     assert store.start_replication() is True
     assert _spans(store)[0] == ("grid", T0, T0 + 60)
     store.close()
+
+
+def test_changes_adopted_rollups_are_logged_for_the_replica(store: SqliteStore) -> None:
+    store.start_replication()
+    source = SqliteStore(
+        store.path.with_name("src.db"), zone=HELSINKI, netting="minute", meters=METERS
+    )
+    source.upsert([rec("grid", T0 + 60 * i, a=(1.0, 0.0)) for i in range(30)])
+    adopted = store.adopt_quarters(source.quarter_sums(0, 2**40))
+    source.close()
+    assert adopted == 2  # two quarters of minutes this store never had
+    assert _spans(store) == [(None, T0, T0 + 1800)]  # rollups only, both quarters

@@ -379,6 +379,9 @@ class SqliteStore:
             )
             for day in sorted({local_day(q, self.zone) for q in adopted}):
                 self._refresh_day(day)
+            if adopted:
+                # Rollups only (meter None): the replica takes these quarters and their days too.
+                self._log_change(None, adopted[0], adopted[-1] + QUARTER)
         return len(adopted)
 
     # -- reads --------------------------------------------------------------------------------
