@@ -36,7 +36,8 @@ def test_deploy_unit_runs_unprivileged_with_state_and_restarts() -> None:
         assert hardening in dict(unit)
 
 
-def test_deploy_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
+def verify_unit(source: Path, tmp_path: Path) -> None:
+    """Run `systemd-analyze verify` on a unit file whose ExecStart is this environment's."""
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd-analyze is not installed (Debian: apt-get install systemd)")
@@ -44,14 +45,18 @@ def test_deploy_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     executable = Path(sys.executable).parent / "wattboard"
     if not executable.exists():
         pytest.skip(f"no wattboard script beside {sys.executable} (not installed with pip?)")
-    unit = tmp_path / "wattboard.service"
-    unit.write_text(UNIT.read_text(encoding="utf-8").replace(INSTALLED_AT, str(executable)))
+    unit = tmp_path / source.name
+    unit.write_text(source.read_text(encoding="utf-8").replace(INSTALLED_AT, str(executable)))
     result = subprocess.run(
         [analyze, "verify", str(unit)], capture_output=True, text=True, timeout=120, cwd=tmp_path,
         check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "wattboard.service" not in result.stderr, result.stderr
+    assert source.name not in result.stderr, result.stderr
+
+
+def test_deploy_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
+    verify_unit(UNIT, tmp_path)
 
 
 def test_deploy_sysusers_declares_the_service_user() -> None:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.test_deploy import INSTALLED_AT, verify_unit
 from wattboard.config import load_settings
 
 CLOUD = Path(__file__).resolve().parents[1] / "deploy" / "cloud"
 UNIT = CLOUD / "wattboard-serve.service"
-INSTALLED_AT = "/opt/wattboard/bin/wattboard"
 
 
 def _unit() -> list[tuple[str, str]]:
@@ -37,20 +34,7 @@ def test_deploy_cloud_unit_serves_as_a_throwaway_user_with_secrets_from_env() ->
 
 
 def test_deploy_cloud_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
-    analyze = shutil.which("systemd-analyze")
-    if analyze is None:
-        pytest.skip("systemd-analyze is not installed (Debian: apt-get install systemd)")
-    executable = Path(sys.executable).parent / "wattboard"
-    if not executable.exists():
-        pytest.skip(f"no wattboard script beside {sys.executable} (not installed with pip?)")
-    unit = tmp_path / "wattboard-serve.service"
-    unit.write_text(UNIT.read_text(encoding="utf-8").replace(INSTALLED_AT, str(executable)))
-    result = subprocess.run(
-        [analyze, "verify", str(unit)], capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "wattboard-serve.service" not in result.stderr, result.stderr
+    verify_unit(UNIT, tmp_path)
 
 
 def test_deploy_cloud_config_is_a_mongodb_store_with_secrets_from_env(
