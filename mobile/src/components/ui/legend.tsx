@@ -17,6 +17,20 @@ export function Legend({ items }: { items: { color: string; label: string; line?
   );
 }
 
+/** The legend of the stacked energy bars (Day and History share it). */
+export function EnergyLegend() {
+  const palette = usePalette();
+  return (
+    <Legend
+      items={[
+        { color: palette.solar, label: 'Solar used' },
+        { color: palette.gridImport, label: 'Grid import' },
+        { color: palette.gridExport, label: 'Export (below)' },
+      ]}
+    />
+  );
+}
+
 const styles = StyleSheet.create({
   row: { flexDirection: 'row', flexWrap: 'wrap', gap: 12 },
   item: { flexDirection: 'row', alignItems: 'center', gap: 6 },

@@ -8,7 +8,7 @@ import { EnergyBars } from '@/components/charts/energy-bars';
 import { PowerCurve } from '@/components/charts/power-curve';
 import { AfterHydration } from '@/components/ui/after-hydration';
 import { Button } from '@/components/ui/button';
-import { Legend } from '@/components/ui/legend';
+import { EnergyLegend, Legend } from '@/components/ui/legend';
 import { ErrorNotice } from '@/components/ui/notice';
 import { Screen } from '@/components/ui/screen';
 import { useConnection, useUnits } from '@/features/connection/connection-provider';
@@ -103,13 +103,7 @@ function DayContent() {
             onSelect={(index) => setSelected(index === selectedIndex ? null : { date, index })}
           />
         </View>
-        <Legend
-          items={[
-            { color: palette.solar, label: 'Solar used' },
-            { color: palette.gridImport, label: 'Grid import' },
-            { color: palette.gridExport, label: 'Export (below)' },
-          ]}
-        />
+        <EnergyLegend />
         {selectedBucket ? (
           <BucketDetail
             kind="day"

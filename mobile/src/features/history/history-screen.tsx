@@ -6,7 +6,7 @@ import { Text, View } from 'react-native';
 import { AfterHydration } from '@/components/ui/after-hydration';
 import { EnergyBars } from '@/components/charts/energy-bars';
 import { Card } from '@/components/ui/card';
-import { Legend } from '@/components/ui/legend';
+import { EnergyLegend } from '@/components/ui/legend';
 import { ErrorNotice } from '@/components/ui/notice';
 import { Screen } from '@/components/ui/screen';
 import { Segmented } from '@/components/ui/segmented';
@@ -147,13 +147,7 @@ function HistoryContent() {
             onSelect={(index) => setSelected(index === selectedIndex ? null : { id, index })}
           />
         </View>
-        <Legend
-          items={[
-            { color: palette.solar, label: 'Solar used' },
-            { color: palette.gridImport, label: 'Grid import' },
-            { color: palette.gridExport, label: 'Export (below)' },
-          ]}
-        />
+        <EnergyLegend />
         {bucket ? (
           <BucketDetail
             kind={kind}
