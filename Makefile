@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # on the Python side, and the README says how to build the app.
 NODE_OK := $(shell node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.stdout.write(a>20||(a===20&&b>=19)?"yes":"no")' 2>/dev/null || echo no)
 
-.PHONY: demo test lint typecheck unit mobile-test web
+.PHONY: demo test lint typecheck unit mobile-test web test-dates
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ else
 	@echo "Node.js >= 20.19 not found: the app's web build is skipped (see mobile/README.md)."
 endif
 
-test: $(STAMP) lint typecheck mobile-test unit
+test: $(STAMP) lint typecheck mobile-test unit test-dates
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -43,3 +43,9 @@ endif
 
 unit: $(STAMP)
 	$(BIN)/pytest -q
+
+# The tests marked `dates` (pytest) and `@dates` (jest) again, with every process's clock moved
+# by libfaketime to 1 January, the Mondays after the EU DST changes, 29 February, the first of
+# a month and 00:30 in Helsinki (UTC still the day before); see tests/run_dates.py.
+test-dates: $(STAMP)
+	$(BIN)/python tests/run_dates.py

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -56,7 +57,9 @@ class MongoServer:
         command += ["--storage-path", self.storage, "--log-level", "WARNING"]
         with contextlib.ExitStack() as stack:
             out = stack.enter_context(self.log.open("ab")) if self.log else subprocess.DEVNULL
-            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, stdout=out, stderr=subprocess.STDOUT, env=real_clock_env()
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -81,6 +84,16 @@ class MongoServer:
             self.process.kill()
             self.process.wait()
         self.process = None
+
+
+def real_clock_env() -> dict[str, str]:
+    """This environment without libfaketime (`make test-dates`): the server's sockets time out
+    under a faked clock, and a real cluster keeps its own time anyway."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key != "LD_PRELOAD" and not key.startswith("FAKETIME")
+    }
 
 
 def free_port() -> int:

@@ -32,6 +32,7 @@ def _settings(sim_meters: list[dict[str, str]], db: Path, mongo_uri: str, backen
     )
 
 
+@pytest.mark.dates
 @pytest.mark.slow
 async def test_run_replicates_and_serve_answers_like_home(tmp_path: Path) -> None:
     urls: list[str] = []

@@ -128,16 +128,28 @@ async function waitUntil(what, fn, timeout = 15_000) {
   );
 }
 
-async function step(name, page, fn) {
+// Every step starts from a known state: a new browser context (fresh storage, no modal or
+// route left over from an earlier step), one page opened at the step's route. A failed step
+// leaves nothing behind, so it never makes the next one fail.
+async function step(name, browser, { base, route, options = PHONE, before }, fn) {
   const started = Date.now();
+  let page;
   try {
-    await fn();
+    page = await newPage(browser, options);
+    if (before) await before(page);
+    await page.goto(`${base}${route}`);
+    await fn(page);
     results.push({ step: name, ms: Date.now() - started, ok: true });
     console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
   } catch (err) {
     results.push({ step: name, ms: Date.now() - started, ok: false, error: err.message });
     console.log(`  ✗ ${name}: ${err.message}`);
     await page?.screenshot({ path: join(shots, `failed-${name}.png`) }).catch(() => undefined);
+  } finally {
+    await page
+      ?.context()
+      .close()
+      .catch(() => undefined);
   }
 }
 
@@ -147,9 +159,26 @@ const label = (locator) => locator.getAttribute('aria-label');
 const text = (locator) => locator.innerText();
 const bars = (page, screen, chart) => inScreen(page, screen).getByTestId(chart).getByRole('button');
 
-async function newPage(browser, options) {
+// The phone shows whole watts: the evening house drifts by a few W a second, which kW with two
+// decimals would hide for longer.
+const PHONE = {
+  viewport: { width: 390, height: 844 },
+  colorScheme: 'light',
+  deviceScaleFactor: 2,
+  watts: true,
+};
+const DESK = { viewport: { width: 1280, height: 900 }, colorScheme: 'dark' };
+
+async function newPage(browser, { watts = false, ...options }) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
+  if (watts) {
+    await page.addInitScript(() => {
+      if (!localStorage.getItem('wattboard.settings')) {
+        localStorage.setItem('wattboard.settings', JSON.stringify({ powerUnit: 'W' }));
+      }
+    });
+  }
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
     if (
@@ -213,22 +242,14 @@ async function main() {
 
 async function scenario(browser, demo) {
   const { base } = demo;
-  const phone = await newPage(browser, {
-    viewport: { width: 390, height: 844 },
-    colorScheme: 'light',
-    deviceScaleFactor: 2,
-  });
+  const at = (route, extra = {}) => ({ base, route, ...extra });
+  // The site's calendar, not this machine's: just after midnight in Helsinki, UTC (and so
+  // `new Date().toISOString()`) is still on the day before.
+  const { timezone } = await api(base, '/energy/years');
+  const today = () => todayIn(timezone);
+  console.log(`e2e: the site's date is ${today()} (${timezone})`);
 
-  // Whole watts on this phone: the evening house drifts by a few W a second, which kW with two
-  // decimals would hide for longer.
-  await phone.addInitScript(() => {
-    if (!localStorage.getItem('wattboard.settings')) {
-      localStorage.setItem('wattboard.settings', JSON.stringify({ powerUnit: 'W' }));
-    }
-  });
-
-  await step('now-live-values-change', phone, async () => {
-    await phone.goto(`${base}/`);
+  await step('now-live-values-change', browser, at('/'), async (phone) => {
     const now = inScreen(phone, 'now');
     // Every live number on screen: the three nodes and each phase's W, V and A.
     const values = async () => {
@@ -245,15 +266,16 @@ async function scenario(browser, demo) {
       async () => ((await values()) !== first ? await values() : null),
       20_000,
     );
-    const at = [...first].findIndex((c, i) => c !== changed[i]);
-    const around = (v) => v.slice(Math.max(0, at - 40), at + 30);
+    const index = [...first].findIndex((c, i) => c !== changed[i]);
+    const around = (v) => v.slice(Math.max(0, index - 40), index + 30);
     console.log(`    before: …${around(first)}…\n    after:  …${around(changed)}…`);
-    await inScreen(phone, 'now').getByTestId('today-consumption').waitFor();
+    await now.getByTestId('today-consumption').waitFor();
   });
 
-  await step('now-fresh-every-2s', phone, async () => {
-    // Sample the age shown to the user for 6 s: it must never reach 2 s.
+  await step('now-fresh-every-2s', browser, at('/'), async (phone) => {
+    // Sample the age shown to the user for 6 s once live: it must never reach 2 s.
     const status = inScreen(phone, 'now').getByTestId('live-status');
+    await waitUntil('live data', async () => /Live data/.test(await label(status)), 20_000);
     let worst = 0;
     for (let i = 0; i < 24; i++) {
       const match = /([\d.]+) s old/.exec(await label(status));
@@ -265,10 +287,12 @@ async function scenario(browser, demo) {
     await shot(phone, 'now-phone');
   });
 
-  await step('now-paused-when-hidden', phone, async () => {
+  await step('now-paused-when-hidden', browser, at('/'), async (phone) => {
     // The browser hides the tab: the stream closes, so the data ages into the stale marker;
     // visible again, it is fresh within a tick.
     const now = inScreen(phone, 'now');
+    const live = async () => /Live data, [\d.]+ s old/.test(await label(now.getByTestId('live-status')));
+    await waitUntil('live data', live, 20_000);
     const setVisibility = (state) =>
       phone.evaluate((value) => {
         Object.defineProperty(document, 'visibilityState', { value, configurable: true });
@@ -281,62 +305,65 @@ async function scenario(browser, demo) {
     await setVisibility('hidden');
     await now.getByTestId('stale-marker').waitFor({ timeout: 10_000 });
     await setVisibility('visible');
-    await waitUntil(
-      'live data again',
-      async () => /Live data, [\d.]+ s old/.test(await label(now.getByTestId('live-status'))),
-      5_000,
-    );
+    await waitUntil('live data again', live, 5_000);
   });
 
-  await step('day-bars-and-curve', phone, async () => {
+  await step('day-bars-and-curve', browser, at('/'), async (phone) => {
     await phone.getByTestId('tab-day').click();
+    // One bar per hour of the site's today: 23 or 25 on the days the clocks change.
+    const hours = (await api(base, `/energy/day/${today()}`)).buckets.length;
     await waitUntil(
-      '24 hourly bars',
-      async () => (await bars(phone, 'day', 'day-bars').count()) === 24,
+      `${hours} hourly bars`,
+      async () => (await bars(phone, 'day', 'day-bars').count()) === hours,
     );
     await inScreen(phone, 'day').getByTestId('power-curve').waitFor();
     await shot(phone, 'day-today');
   });
 
-  await step('day-step-and-pick', phone, async () => {
+  await step('day-step-and-pick', browser, at('/day'), async (phone) => {
     const day = inScreen(phone, 'day');
-    const today = await text(day.getByTestId('day-nav-label'));
+    const dayInUrl = () => new URL(phone.url()).searchParams.get('date');
+    const shown = await waitUntil('the day', () => text(day.getByTestId('day-nav-label')));
     await day.getByTestId('day-nav-prev').click();
     await waitUntil(
       'yesterday',
-      async () => (await text(day.getByTestId('day-nav-label'))) !== today,
+      async () => (await text(day.getByTestId('day-nav-label'))) !== shown,
     );
-    await waitUntil('the URL of yesterday', () => /[?&]date=\d{4}-\d{2}-\d{2}/.test(phone.url()));
-    const yesterday = new URL(phone.url()).searchParams.get('date');
+    await waitUntil('the URL of yesterday', () => /^\d{4}-\d{2}-\d{2}$/.test(dayInUrl() ?? ''));
+    const yesterday = dayInUrl();
     await waitUntil('yesterday’s totals', () =>
       day.getByTestId('day-totals-consumption').isVisible(),
     );
     await bars(phone, 'day', 'day-bars').nth(12).click();
     await day.getByTestId('bucket-detail').waitFor();
     await shot(phone, 'day-yesterday-detail');
-    await day.getByTestId('day-nav-pick').click();
-    await phone.getByTestId('date-picker').waitFor();
-    await sleep(600); // the modal fades in
-    await shot(phone, 'day-date-picker');
+    // Two days before yesterday: in the month before on the 1st and 2nd (the year before in
+    // January), where the calendar must first step back a month.
     const twoBefore = shift(yesterday, -2);
-    await phone.getByTestId(`picker-day-${twoBefore}`).click();
-    await waitUntil(`the picked date ${twoBefore}`, () =>
-      phone.url().includes(`date=${twoBefore}`),
-    );
+    await pickInCalendar(phone, day, yesterday, twoBefore, 'day-date-picker');
+    await waitUntil(`the picked date ${twoBefore}`, () => dayInUrl() === twoBefore);
     await day.getByTestId('day-nav-next').click();
-    await waitUntil('one day later', () => phone.url().includes(`date=${shift(twoBefore, 1)}`));
+    const next = shift(twoBefore, 1);
+    await waitUntil(`one day later, ${next}`, () => dayInUrl() === next);
+    // Across a month boundary on every date: the last day of the month before, then the next.
+    const lastOfPrevious = shift(`${next.slice(0, 7)}-01`, -1);
+    await pickInCalendar(phone, day, next, lastOfPrevious);
+    await waitUntil(`the picked date ${lastOfPrevious}`, () => dayInUrl() === lastOfPrevious);
+    await day.getByTestId('day-nav-next').click();
+    await waitUntil(`the 1st, ${next.slice(0, 7)}-01`, () => dayInUrl() === `${next.slice(0, 7)}-01`);
   });
 
-  let drilledDay = '';
-  await step('history-month-step-and-swipe', phone, async () => {
+  await step('history-month-step-and-swipe', browser, at('/'), async (phone) => {
     await phone.getByTestId('tab-history').click();
     const history = inScreen(phone, 'history');
     const month = await waitUntil('the month', () =>
       text(history.getByTestId('history-nav-label')),
     );
+    // One bar per day of the site's month.
+    const days = (await api(base, `/energy/month/${today().slice(0, 7)}`)).buckets.length;
     await waitUntil(
-      'daily bars',
-      async () => (await bars(phone, 'history', 'history-bars').count()) >= 28,
+      `${days} daily bars`,
+      async () => (await bars(phone, 'history', 'history-bars').count()) === days,
     );
     await shot(phone, 'history-month');
     await history.getByTestId('history-nav-prev').click();
@@ -360,10 +387,9 @@ async function scenario(browser, demo) {
       'the swipe to the previous month',
       async () => (await text(history.getByTestId('history-nav-label'))) !== month,
     );
-    await history.getByTestId('history-nav-next').click();
   });
 
-  await step('history-week-and-years', phone, async () => {
+  await step('history-week-and-years', browser, at('/history'), async (phone) => {
     const history = inScreen(phone, 'history');
     await history.getByTestId('history-kind-week').click();
     await waitUntil(
@@ -385,23 +411,24 @@ async function scenario(browser, demo) {
     await shot(phone, 'history-years');
   });
 
-  await step('history-drill-years-year-month-day', phone, async () => {
+  await step('history-drill-years-year-month-day', browser, at('/history'), async (phone) => {
     const history = inScreen(phone, 'history');
     const yearBars = bars(phone, 'history', 'history-bars');
-    await yearBars.last().click();
+    await history.getByTestId('history-kind-years').click();
+    await waitUntil('a bar per year', async () => /^\d{4}:/.test(await label(yearBars.first())));
+    const date = today();
+    await yearBars.last().click(); // this year
     await history.getByTestId('drill-down').click();
     await waitUntil('12 monthly bars', async () => (await yearBars.count()) === 12);
-    const thisMonth = Number(new Date().toISOString().slice(5, 7));
-    await yearBars.nth(thisMonth - 1).click();
+    await yearBars.nth(Number(date.slice(5, 7)) - 1).click();
     await history.getByTestId('bucket-detail').waitFor();
     await shot(phone, 'history-year-detail');
     await history.getByTestId('drill-down').click();
     await waitUntil('the month’s daily bars', async () => (await yearBars.count()) >= 28);
     // Yesterday: a whole day of data (today, when today is the 1st).
-    const dayOfMonth = Number(new Date().toISOString().slice(8, 10));
-    await yearBars.nth(Math.max(0, dayOfMonth - 2)).click();
+    await yearBars.nth(Math.max(0, Number(date.slice(8, 10)) - 2)).click();
     const drill = history.getByTestId('drill-down');
-    drilledDay = /Open (.*) ›/.exec(await text(drill))?.[1] ?? '';
+    const drilledDay = /Open (.*) ›/.exec(await text(drill))?.[1] ?? '';
     await drill.click();
     await waitUntil(
       'the Day screen of the drilled day',
@@ -410,7 +437,7 @@ async function scenario(browser, demo) {
     await shot(phone, 'history-drilled-to-day');
   });
 
-  await step('settings-test-and-units', phone, async () => {
+  await step('settings-test-and-units', browser, at('/'), async (phone) => {
     await phone.getByTestId('tab-settings').click();
     const settings = inScreen(phone, 'settings');
     await waitUntil('"Home: …" in use', async () =>
@@ -429,9 +456,8 @@ async function scenario(browser, demo) {
     );
   });
 
-  await step('fallback-to-remote', phone, async () => {
+  await step('fallback-to-remote', browser, at('/settings'), async (phone) => {
     // Home points at a closed port, the remote URL at the demo: the app must switch to remote.
-    await phone.getByTestId('tab-settings').click();
     const settings = inScreen(phone, 'settings');
     await settings.getByTestId('home-url').fill(`http://127.0.0.1:${await freePort()}`);
     await settings.getByTestId('remote-url').fill(base);
@@ -447,7 +473,7 @@ async function scenario(browser, demo) {
     await phone.getByTestId('tab-now').click();
     await inScreen(phone, 'now').getByTestId('remote-no-live').waitFor();
     await shot(phone, 'now-remote');
-    // Back to home for the rest.
+    // Back to home: the app switches back.
     await phone.getByTestId('tab-settings').click();
     await settings.getByTestId('home-url').fill(base);
     await settings.getByTestId('remote-url').fill('');
@@ -460,15 +486,11 @@ async function scenario(browser, demo) {
     );
   });
 
-  await step('now-export-reverses-grid-line', null, async () => {
-    // Evening here, so the demo imports. A sunny export sample, served in place of the stream,
-    // must turn the grid line around: home → grid.
-    const page = await newPage(browser, {
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-    });
-    const sample = JSON.parse(await (await fetch(`${base}/api/v1/power/now`)).text());
-    Object.assign(sample, { grid_w: -1800, solar_w: 3000, home_w: 1200, stale: false, age_s: 0.3 });
+  // A sunny export sample, served in place of the stream, must turn the grid line around
+  // (home → grid) whatever the demo's hour; kW here, the app's default unit.
+  const sample = await api(base, '/power/now');
+  Object.assign(sample, { grid_w: -1800, solar_w: 3000, home_w: 1200, stale: false, age_s: 0.3 });
+  const exportSample = async (page) => {
     sample.ts = Date.now() / 1000;
     const body = `retry: 60000\nevent: power\ndata: ${JSON.stringify(sample)}\n\n`;
     await page.route('**/api/v1/power/stream', (route) =>
@@ -477,26 +499,27 @@ async function scenario(browser, demo) {
     await page.route('**/api/v1/power/now', (route) =>
       route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(sample) }),
     );
-    await page.goto(`${base}/`);
-    const now = inScreen(page, 'now');
-    await waitUntil('the export sample', async () =>
-      (await label(now.getByTestId('flow-diagram')))?.includes('exporting 1.80 kW to the grid'),
-    );
-    // The grid line is drawn from its source to its target: it must start at the home node.
-    const d = await now.locator('[data-testid="flow-grid"]').getAttribute('d');
-    const [x1, , x2] = d.match(/-?\d+(\.\d+)?/g).map(Number);
-    if (!(x1 > x2))
-      throw new Error(`grid line runs left to right (${d}); export must run home → grid`);
-    await shot(page, 'now-export-sample');
-    await page.context().close();
-  });
+  };
+  const kw = { viewport: PHONE.viewport, deviceScaleFactor: 2 };
+  await step(
+    'now-export-reverses-grid-line',
+    browser,
+    at('/', { options: kw, before: exportSample }),
+    async (page) => {
+      const now = inScreen(page, 'now');
+      await waitUntil('the export sample', async () =>
+        (await label(now.getByTestId('flow-diagram')))?.includes('exporting 1.80 kW to the grid'),
+      );
+      // The grid line is drawn from its source to its target: it must start at the home node.
+      const d = await now.locator('[data-testid="flow-grid"]').getAttribute('d');
+      const [x1, , x2] = d.match(/-?\d+(\.\d+)?/g).map(Number);
+      if (!(x1 > x2))
+        throw new Error(`grid line runs left to right (${d}); export must run home → grid`);
+      await shot(page, 'now-export-sample');
+    },
+  );
 
-  const desk = await newPage(browser, {
-    viewport: { width: 1280, height: 900 },
-    colorScheme: 'dark',
-  });
-  await step('desktop-dark', desk, async () => {
-    await desk.goto(`${base}/`);
+  await step('desktop-dark', browser, at('/', { options: DESK }), async (desk) => {
     await inScreen(desk, 'now').getByTestId('meter-grid').waitFor({ timeout: 20_000 });
     await sleep(500);
     await shot(desk, 'now-desktop-dark');
@@ -508,7 +531,7 @@ async function scenario(browser, demo) {
     );
     await inScreen(desk, 'day').getByTestId('power-curve').waitFor();
     await shot(desk, 'day-desktop-dark');
-    await desk.goto(`${base}/history?period=year&key=${new Date().getFullYear()}`);
+    await desk.goto(`${base}/history?period=year&key=${today().slice(0, 4)}`);
     await waitUntil(
       'monthly bars',
       async () => (await bars(desk, 'history', 'history-bars').count()) === 12,
@@ -517,10 +540,14 @@ async function scenario(browser, demo) {
     await shot(desk, 'history-year-desktop-dark');
   });
 
-  await step('offline-keeps-last-data', phone, async () => {
-    await phone.getByTestId('tab-now').click();
+  // Last: it stops the demo.
+  await step('offline-keeps-last-data', browser, at('/'), async (phone) => {
     const now = inScreen(phone, 'now');
-    await now.getByTestId('live-status').waitFor();
+    await waitUntil(
+      'live data',
+      async () => /Live data/.test(await label(now.getByTestId('live-status'))),
+      20_000,
+    );
     await demo.stop();
     await now.getByTestId('stale-marker').waitFor({ timeout: 15_000 });
     await now.getByTestId('live-error').waitFor({ timeout: 15_000 });
@@ -528,6 +555,37 @@ async function scenario(browser, demo) {
     await sleep(1500);
     await shot(phone, 'now-offline');
   });
+}
+
+// Opens the calendar on `shown` and picks `target`, stepping the months in between first.
+async function pickInCalendar(page, day, shown, target, screenshot) {
+  await day.getByTestId('day-nav-pick').click();
+  await page.getByTestId('date-picker').waitFor();
+  await sleep(600); // the modal fades in
+  if (screenshot) await shot(page, screenshot);
+  const months = monthIndex(target) - monthIndex(shown);
+  for (let i = 0; i < Math.abs(months); i++) {
+    await page.getByTestId(months < 0 ? 'picker-prev' : 'picker-next').click();
+  }
+  await page.getByTestId(`picker-day-${target}`).click();
+}
+
+const monthIndex = (date) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1;
+
+async function api(base, path) {
+  const response = await fetch(`${base}/api/v1${path}`, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
+  return response.json();
+}
+
+// The date in `timeZone` at `now`, as YYYY-MM-DD (the Canadian English format is ISO's).
+function todayIn(timeZone, now = new Date()) {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 function shift(date, days) {

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -19,6 +22,10 @@ from wattboard.simulator import EmulatorOptions, Emulators, start_emulators
 from wattboard.store.asyncstore import AsyncStore
 
 TOKEN = "test-token-0123456789"
+# The site's clock in these tests: a Wednesday in mid-June, Helsinki. Pinned, so the emulated
+# history and "today" of the API are the same on every date and time of day the suite runs;
+# tests that need the host's clock take `live_site` and derive their counts from `period()`.
+PINNED_NOW = datetime(2026, 6, 17, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki")).timestamp()
 
 
 @dataclass
@@ -48,8 +55,22 @@ def site_settings(sim: Emulators | None, db: Path, netting: str = "minute") -> S
 
 @pytest.fixture
 async def site(tmp_path: Path) -> AsyncIterator[Site]:
-    """Two emulated meters with two days of history, ingested, served live."""
-    async with start_emulators(EmulatorOptions(port=0, history_days=2, seed=31)) as sim:
+    """Two emulated meters with two days of history up to `PINNED_NOW`, ingested, served live."""
+    async with _site(tmp_path, PINNED_NOW) as running:
+        yield running
+
+
+@pytest.fixture
+async def live_site(tmp_path: Path) -> AsyncIterator[Site]:
+    """The same site on the host's clock: its days are whatever today's calendar makes them."""
+    async with _site(tmp_path, None) as running:
+        yield running
+
+
+@contextlib.asynccontextmanager
+async def _site(tmp_path: Path, start: float | None) -> AsyncIterator[Site]:
+    options = EmulatorOptions(port=0, history_days=2, seed=31, start=start)
+    async with start_emulators(options) as sim:
         settings = site_settings(sim, tmp_path / "w.db")
         store = open_store(settings)
         await store.open()
@@ -58,7 +79,9 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
         await collector.ingest_once()
         sock = bind("127.0.0.1", 0)
         stop = asyncio.Event()
-        app = create_app(home_context(settings, store, collector))
+        context = home_context(settings, store, collector)
+        context.clock = sim.meters["grid"].device.clock.now  # the API's "today" is the site's
+        app = create_app(context)
         tasks = [
             asyncio.create_task(serve(app, sock, stop)),
             asyncio.create_task(collector.run(stop)),

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.api.conftest import Site
+from wattboard.energy.periods import period, period_buckets
 from wattboard.simulator.minutes import KEYS
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -20,6 +21,11 @@ def _yesterday(site: Site) -> str:
     return datetime.fromtimestamp(now - 86400, HELSINKI).date().isoformat()
 
 
+def _hours(day: str) -> int:
+    """The hourly buckets of a local day: 23 or 25 on the days the clocks change."""
+    return len(period_buckets(period("day", day, HELSINKI), HELSINKI))
+
+
 def _meter_energy(site: Site, role: str, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
     """Per-minute import and export Wh summed over phases, straight from the meter's memory."""
     _, values = site.sim.meters[role].device.memory.select(start, end - 60)
@@ -29,9 +35,19 @@ def _meter_energy(site: Site, role: str, start: int, end: int) -> tuple[np.ndarr
 
 
 async def test_energy_day_matches_the_meters(site: Site) -> None:
+    await _day_matches_the_meters(site)
+
+
+@pytest.mark.dates
+async def test_energy_day_matches_the_meters_on_the_host_clock(live_site: Site) -> None:
+    # Yesterday by the host's clock: a DST day, the last of a month or of a year on some dates.
+    await _day_matches_the_meters(live_site)
+
+
+async def _day_matches_the_meters(site: Site) -> None:
     day = _yesterday(site)
     body = (await site.client.get(f"/energy/day/{day}")).json()
-    assert len(body["buckets"]) == 24
+    assert len(body["buckets"]) == _hours(day)
     grid_imp, grid_exp = _meter_energy(site, "grid", body["start_ts"], body["end_ts"])
     sol_imp, sol_exp = _meter_energy(site, "solar", body["start_ts"], body["end_ts"])
     net = grid_imp - grid_exp
@@ -40,12 +56,22 @@ async def test_energy_day_matches_the_meters(site: Site) -> None:
     assert totals["grid_import"] == pytest.approx(np.maximum(net, 0).sum(), abs=0.01)
     assert totals["grid_export"] == pytest.approx(np.maximum(-net, 0).sum(), abs=0.01)
     assert totals["solar"] == pytest.approx(np.maximum(sol_exp - sol_imp, 0).sum(), abs=0.01)
-    assert totals["coverage"] == 1.0  # 2 meters × 1440 minutes, all present
+    assert totals["coverage"] == 1.0  # 2 meters × every minute of the day, all present
     for field in FLOWS:
         assert sum(b[field] for b in body["buckets"]) == pytest.approx(totals[field], abs=0.01)
 
 
 async def test_energy_views_add_up(site: Site) -> None:
+    await _views_add_up(site)
+
+
+@pytest.mark.dates
+async def test_energy_views_add_up_on_the_host_clock(live_site: Site) -> None:
+    # On 1 January the history spans two years, so "all years" is more than yesterday's year.
+    await _views_add_up(live_site)
+
+
+async def _views_add_up(site: Site) -> None:
     day = _yesterday(site)
     month = day[:7]
     days = (await site.client.get(f"/energy/month/{month}")).json()
@@ -55,11 +81,15 @@ async def test_energy_views_add_up(site: Site) -> None:
     years = (await site.client.get("/energy/years")).json()
     for field in FLOWS:
         assert one[field] == pytest.approx(hours["totals"][field], abs=0.01)  # day = Σ hours
-        # year = Σ months, all years = Σ years
+        # year = Σ months, all years = Σ years, and the year's own bar among them = the year
         assert year["totals"][field] == pytest.approx(
             sum(b[field] for b in year["buckets"]), abs=0.01
         )
-        assert years["totals"][field] == pytest.approx(year["totals"][field], abs=0.01)
+        assert years["totals"][field] == pytest.approx(
+            sum(b[field] for b in years["buckets"]), abs=0.01
+        )
+        bar = next(b for b in years["buckets"] if b["key"] == day[:4])
+        assert bar[field] == pytest.approx(year["totals"][field], abs=0.01)
     assert len(year["buckets"]) == 12
     memory = site.sim.meters["grid"].device.memory
     assert memory.first_ts is not None

@@ -58,6 +58,7 @@ async def test_init_writes_a_config_that_run_accepts(emulators: Emulators, tmp_p
     assert await ingest_once(config) >= 2 * 240  # two meters × 4 h of minutes
 
 
+@pytest.mark.dates
 async def test_init_proposes_a_reversed_solar_phase_in_daylight(tmp_path: Path) -> None:
     async with start_emulators(daytime(history_days=0, seed=3)) as sim:
         await inject(sim, "solar", {"kind": "reverse_ct", "phase": "b"})
@@ -70,6 +71,7 @@ async def test_init_proposes_a_reversed_solar_phase_in_daylight(tmp_path: Path) 
     assert meters["grid"]["invert_phases"] == []
 
 
+@pytest.mark.dates
 async def test_init_proposes_a_reversed_grid_phase_at_night(tmp_path: Path) -> None:
     async with start_emulators(night(history_days=0, seed=3)) as sim:
         await inject(sim, "grid", {"kind": "reverse_ct", "phase": "a"})

@@ -49,6 +49,7 @@ async def _stored_energy(store: AsyncStore, meter: str) -> np.ndarray:
     ).sum(axis=0)
 
 
+@pytest.mark.dates
 async def test_ingest_three_days_matches_meter_counters(
     three_days: Emulators, tmp_path: Path
 ) -> None:
@@ -173,6 +174,7 @@ async def test_ingest_records_minutes_older_than_the_meter_keeps(tmp_path: Path)
             await store.close()
 
 
+@pytest.mark.dates
 async def test_collector_applies_minute_retention_and_keeps_rollups(
     three_days: Emulators, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ import {
   todayIn,
 } from './periods';
 
-describe('periods', () => {
+describe('periods @dates', () => {
   it('finds ISO weeks across year ends', () => {
     expect(isoWeekOf('2025-05-16')).toBe('2025-W20');
     expect(isoWeekOf('2025-12-29')).toBe('2026-W01'); // Monday of the week with 1 Jan 2026 (Thu)

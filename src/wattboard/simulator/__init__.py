@@ -38,6 +38,9 @@ class EmulatorOptions:
     pv_kwp: float = 10.0
     host: str = "127.0.0.1"
     nonce_reuse: bool = False
+    # The device clock's epoch second at start; None is the host's clock. Tests pin it so the
+    # history, and so every day, week and year they check, does not depend on today's date.
+    start: float | None = None
 
     def __post_init__(self) -> None:
         unknown = [m for m in self.meters if m not in ROLES]
@@ -86,7 +89,7 @@ def build_meters(options: EmulatorOptions) -> list[EmulatedMeter]:
         pv_kwp=options.pv_kwp,
         timezone=options.timezone,
     )
-    physics, clock = SitePhysics(params), SimClock(options.speed)
+    physics, clock = SitePhysics(params), SimClock(options.speed, options.start)
     meters = []
     for role in options.meters:
         identity = Identity(mac_for(options.seed, role), f"Wattboard {role} (emulated)")

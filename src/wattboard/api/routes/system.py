@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from collections.abc import Mapping
 from typing import Annotated
 
@@ -98,7 +97,7 @@ def _meter_out(ctx: ApiContext, m: MeterInfo, devices: Mapping[str, object]) -> 
 async def metrics(request: Request, ctx: Ctx) -> Response:
     """Prometheus metrics: polls, failures, records ingested, record age, request latency."""
     ages = {m.id: m.last_record for m in await ctx.reader.meters()}
-    request.app.state.metrics.refresh(ctx, ages, time.time())
+    request.app.state.metrics.refresh(ctx, ages, ctx.clock())
     return Response(
         generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
     )
