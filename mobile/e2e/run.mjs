@@ -291,7 +291,8 @@ async function scenario(browser, demo) {
     // The browser hides the tab: the stream closes, so the data ages into the stale marker;
     // visible again, it is fresh within a tick.
     const now = inScreen(phone, 'now');
-    const live = async () => /Live data, [\d.]+ s old/.test(await label(now.getByTestId('live-status')));
+    const live = async () =>
+      /Live data, [\d.]+ s old/.test(await label(now.getByTestId('live-status')));
     await waitUntil('live data', live, 20_000);
     const setVisibility = (state) =>
       phone.evaluate((value) => {
@@ -350,7 +351,10 @@ async function scenario(browser, demo) {
     await pickInCalendar(phone, day, next, lastOfPrevious);
     await waitUntil(`the picked date ${lastOfPrevious}`, () => dayInUrl() === lastOfPrevious);
     await day.getByTestId('day-nav-next').click();
-    await waitUntil(`the 1st, ${next.slice(0, 7)}-01`, () => dayInUrl() === `${next.slice(0, 7)}-01`);
+    await waitUntil(
+      `the 1st, ${next.slice(0, 7)}-01`,
+      () => dayInUrl() === `${next.slice(0, 7)}-01`,
+    );
   });
 
   await step('history-month-step-and-swipe', browser, at('/'), async (phone) => {
