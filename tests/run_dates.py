@@ -2,8 +2,9 @@
 
 For each calendar case below, the next such instant after now is turned into one offset, and
 the tests marked `dates` (pytest) and `@dates` (jest) run under libfaketime with that offset:
-`LD_PRELOAD=<libfaketime.so.1> FAKETIME=+<seconds>s FAKETIME_DONT_FAKE_MONOTONIC=1`. The build
-comes from the PyPI package `libfaketime` (Debian's 0.9.10 breaks Python's `time.sleep`).
+`LD_PRELOAD=<libfaketime.so.1> FAKETIME=+<seconds>s FAKETIME_DONT_FAKE_MONOTONIC=1` (and
+FAKETIME_FORCE_MONOTONIC_FIX=0, see `faked`). The build comes from the PyPI package
+`libfaketime` (Debian's 0.9.10 breaks Python's `time.sleep`).
 `WATTBOARD_FAKED_NOW` tells the tests which instant to expect, so a clock that did not move
 fails the run instead of passing it vacuously.
 
@@ -106,11 +107,41 @@ def faked(target: datetime, library: Path) -> dict[str, str]:
         "LD_PRELOAD": str(library),
         "FAKETIME": f"{offset:+d}s",
         "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        # Its "monotonic fix" of pthread_cond_timedwait breaks Python's GIL hand-over: two busy
+        # threads then run some 60 times slower, and every `asyncio.to_thread` with them.
+        "FAKETIME_FORCE_MONOTONIC_FIX": "0",
         "WATTBOARD_FAKED_NOW": str(int(target.timestamp())),
     }
 
 
-def run_case(name: str, target: datetime, library: Path, *, jest: bool) -> dict[str, object]:
+def pytest_files() -> list[str]:
+    """The files holding tests marked `dates`, so each case imports only those."""
+    listed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-m", "dates", "--collect-only", "-q"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return sorted({line.split("::")[0] for line in listed.splitlines() if "::" in line})
+
+
+def jest_files() -> list[str]:
+    """The app's test files with a test named `@dates` (jest then loads only these)."""
+    tests = [
+        *MOBILE.joinpath("src").rglob("*.test.ts"),
+        *MOBILE.joinpath("src").rglob("*.test.tsx"),
+    ]
+    return sorted(
+        str(path.relative_to(MOBILE))
+        for path in tests
+        if "node_modules" not in path.parts and "@dates" in path.read_text(encoding="utf-8")
+    )
+
+
+def run_case(
+    name: str, target: datetime, library: Path, files: list[str], jest: list[str]
+) -> dict[str, object]:
     started = time.monotonic()
     env = faked(target, library)
     utc = target.astimezone(ZoneInfo("UTC"))
@@ -122,9 +153,9 @@ def run_case(name: str, target: datetime, library: Path, *, jest: bool) -> dict[
     if not 0 <= int(shown) - target.timestamp() < WINDOW:
         raise SystemExit(f"{name}: the clock did not move (date says {shown.strip()})")
     pytest = [sys.executable, "-m", "pytest", "-q", "-m", "dates", "-p", "no:cacheprovider"]
-    code = subprocess.run(pytest, env=env, cwd=REPO, check=False).returncode
+    code = subprocess.run([*pytest, *files], env=env, cwd=REPO, check=False).returncode
     if code == 0 and jest:
-        command = ["npx", "jest", "--ci", "--testNamePattern", "@dates"]
+        command = ["npx", "jest", "--ci", "--testNamePattern", "@dates", *jest]
         code = subprocess.run(command, env=env, cwd=MOBILE, check=False).returncode
     seconds = round(time.monotonic() - started, 1)
     say(f"== {name}: {'passed' if code == 0 else 'FAILED'} in {seconds} s")
@@ -147,11 +178,12 @@ def main() -> int:
             say(f"{name:24} {target.isoformat()}")
         return 0
     library = libfaketime()
-    jest = node_ok()
+    files = pytest_files()
+    jest = jest_files() if node_ok() else []
     if not jest:
         say("test-dates: Node >= 20.19 or mobile/node_modules missing: jest is skipped")
     started = time.monotonic()
-    results = [run_case(name, target, library, jest=jest) for name, target in chosen.items()]
+    results = [run_case(name, target, library, files, jest) for name, target in chosen.items()]
     failed = [r["case"] for r in results if not r["ok"]]
     total = round(time.monotonic() - started, 1)
     say(json.dumps({"test_dates": {"total_s": total, "failed": failed, "cases": results}}))

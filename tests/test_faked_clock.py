@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -33,10 +34,14 @@ def test_faked_clock_is_the_instant_of_the_case() -> None:
         check=True,
     )
     assert 0 <= float(child.stdout) - expected < WINDOW
-    # libfaketime's Debian build made this raise EINVAL; the PyPI one must not.
+    # libfaketime's Debian build made this raise EINVAL; the PyPI one must not. Timed waits
+    # (the GIL's too) must last what they say.
     started = time.monotonic()
     time.sleep(0.05)
-    assert time.monotonic() - started >= 0.05
+    assert 0.05 <= time.monotonic() - started < 1.0
+    started = time.monotonic()
+    assert not threading.Event().wait(0.05)
+    assert 0.05 <= time.monotonic() - started < 1.0
 
 
 def test_faked_clock_is_never_preloaded_without_its_instant() -> None:

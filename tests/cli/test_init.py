@@ -71,7 +71,6 @@ async def test_init_proposes_a_reversed_solar_phase_in_daylight(tmp_path: Path) 
     assert meters["grid"]["invert_phases"] == []
 
 
-@pytest.mark.dates
 async def test_init_proposes_a_reversed_grid_phase_at_night(tmp_path: Path) -> None:
     async with start_emulators(night(history_days=0, seed=3)) as sim:
         await inject(sim, "grid", {"kind": "reverse_ct", "phase": "a"})

@@ -49,7 +49,6 @@ async def _stored_energy(store: AsyncStore, meter: str) -> np.ndarray:
     ).sum(axis=0)
 
 
-@pytest.mark.dates
 async def test_ingest_three_days_matches_meter_counters(
     three_days: Emulators, tmp_path: Path
 ) -> None:

@@ -154,7 +154,6 @@ def test_replicate_fingerprint_changes_with_content() -> None:
 # -- against the server -----------------------------------------------------------------------
 
 
-@pytest.mark.dates
 async def test_replicate_first_sync_of_three_days_equals_sqlite(
     tmp_path: Path, replica: MongoReplica
 ) -> None:

@@ -58,7 +58,7 @@ function bucket(
   };
 }
 
-describe('EnergyBars @dates', () => {
+describe('EnergyBars', () => {
   const day = demoDay as Energy;
 
   it('draws bar heights proportional to the consumption of the demo day', () => {
