@@ -491,9 +491,9 @@ async function scenario(browser, demo) {
 
   // A sunny export sample, served in place of the stream, must turn the grid line around
   // (home → grid) whatever the demo's hour; kW here, the app's default unit.
-  const sample = await api(base, '/power/now');
-  Object.assign(sample, { grid_w: -1800, solar_w: 3000, home_w: 1200, stale: false, age_s: 0.3 });
   const exportSample = async (page) => {
+    const sample = await api(base, '/power/now');
+    Object.assign(sample, { grid_w: -1800, solar_w: 3000, home_w: 1200, stale: false, age_s: 0.3 });
     sample.ts = Date.now() / 1000;
     const body = `retry: 60000\nevent: power\ndata: ${JSON.stringify(sample)}\n\n`;
     await page.route('**/api/v1/power/stream', (route) =>
