@@ -29,6 +29,16 @@ def test_device_prefill_covers_the_requested_days() -> None:
     assert grid.memory.last_ts == grid.next_minute - 60
 
 
+def test_device_clock_starts_at_the_pinned_instant() -> None:
+    # 2024-02-29 12:00:30 UTC: the history ends at the minute before, whatever today is.
+    start = 1_709_208_030.0
+    options = EmulatorOptions(meters=("grid",), history_days=0.5, seed=5, start=start)
+    (grid,) = build_meters(options)
+    assert start <= grid.now() < start + 60
+    assert grid.memory.last_ts == 1_709_207_940  # 11:59
+    assert grid.memory.first_ts == 1_709_207_940 - 719 * 60  # 12 h of minutes
+
+
 def test_device_state_dir_keeps_records_and_counters(tmp_path: Path) -> None:
     options = EmulatorOptions(
         meters=("grid", "solar"), history_days=0.1, seed=9, state_dir=tmp_path
