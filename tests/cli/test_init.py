@@ -157,6 +157,10 @@ async def test_init_interactive_asks_again_after_a_wrong_password(
     result = await invoke(*args, "--sample-seconds", "1", stdin="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "grid: the meter refused this password" in result.output
+    # The netting question says what each mode counts and who bills that way.
+    assert "minute  the phases netted each minute (default)" in result.output
+    assert "utilities that settle per quarter" in result.output
+    assert "hour    net energy over each hour in local time" in result.output
     config = tmp_path / "wattboard.toml"
     meters = _meters(config)
     assert meters["grid"]["password"] == PASSWORD
