@@ -145,7 +145,7 @@ class StoreOut(BaseModel):
 class ReplicationOut(BaseModel):
     lag_s: float | None
     failing_s: float | None = Field(
-        default=None, description="How long replication has been failing; null while it works"
+        description="How long replication has been failing; null while it works"
     )
 
 
@@ -154,7 +154,6 @@ class HealthOut(BaseModel):
         description="degraded while any reason is listed; the server still answers (HTTP 200)"
     )
     reasons: list[str] = Field(
-        default_factory=list,
         description="Why the status is degraded, one sentence each: a meter offline, "
         "replication failing, the disk nearly full, inconsistent live power",
     )
