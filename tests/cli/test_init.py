@@ -194,3 +194,10 @@ async def test_init_names_a_meter_that_does_not_answer(tmp_path: Path) -> None:
     assert isinstance(result.exception, DeviceUnreachableError)
     assert "the grid meter does not answer at http://127.0.0.1:9" in str(result.exception)
     assert not (tmp_path / "w.toml").exists()
+
+
+def test_init_progress_counts_the_sample_seconds_from_the_start() -> None:
+    bar = init_cli._progress()
+    task = bar.add_task("Reading live power", total=30.0)
+    rendered = [str(column.render(bar.tasks[task])) for column in bar.columns]
+    assert "0/30 s" in rendered  # not "0/None s"
