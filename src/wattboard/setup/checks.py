@@ -7,6 +7,7 @@ A finding is `ok`, `info` (worth knowing, nothing to do), `warn` (worth a look) 
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -212,7 +213,10 @@ def _auth_problem(meter: MeterSettings, config: Path) -> Finding:
             "asks for a password and none is configured",
             f"set `password` (or `password_env`) in {where}",
         )
-    if meter.password_env:
+    if (
+        meter.password_env
+        and os.environ.get(meter.password_env) == meter.password.get_secret_value()
+    ):
         # The file names only the variable; the password itself lives in the env file.
         env = config.with_name(ENV_FILE)
         return Finding(
