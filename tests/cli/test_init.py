@@ -113,6 +113,8 @@ async def test_init_secrets_to_an_env_file(
     assert result.exit_code == 0, result.output
     config, env_file = tmp_path / "wattboard.toml", tmp_path / "wattboard.env"
     assert PASSWORD not in config.read_text(encoding="utf-8")
+    # The command it proposes works as printed: run reads the env file beside the config.
+    assert f"then `wattboard run --config {config}`." in result.output
     meters = _meters(config)
     assert meters["grid"]["password_env"] == "WATTBOARD_GRID_PASSWORD"
     assert meters["solar"]["password_env"] == "WATTBOARD_SOLAR_PASSWORD"
