@@ -61,6 +61,16 @@ class MigrationError(StoreError):
     """The schema could not be brought to this program's version."""
 
 
+class SchemaVersionError(StoreError):
+    """A file's schema is not this program's, and whoever found it may not migrate it."""
+
+    def __init__(self, path: object, found: int, expected: int) -> None:
+        self.found = found
+        self.expected = expected
+        age = "older" if found < expected else "newer"
+        super().__init__(f"{path} has schema {found}, {age} than this Wattboard's ({expected})")
+
+
 class ReplicaError(StoreError):
     """MongoDB failed or refused; the message never holds the connection string."""
 

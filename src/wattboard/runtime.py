@@ -49,7 +49,7 @@ def home_context(
     settings: Settings,
     store: AsyncStore,
     collector: Collector | None,
-    replication_lag: Callable[[], float | None] | None = None,
+    replicator: Replicator | None = None,
 ) -> ApiContext:
     """The API at home: reads and writes SQLite, live power from the collector."""
     data = SqliteReaderWriter(store)
@@ -64,7 +64,9 @@ def home_context(
         devices=(lambda: collector.devices) if collector else dict,
         stats=collector.stats if collector else dict,
         backfilling=(lambda: collector.backfilling) if collector else set,
-        replication_lag=replication_lag or (lambda: None),
+        replication_lag=replicator.lag_seconds if replicator else lambda: None,
+        replication_failing=replicator.failing_seconds if replicator else lambda: None,
+        store_path=settings.store.resolved_path(),
     )
 
 
@@ -97,10 +99,9 @@ async def run_home(
         await rebuild_if_needed(store, rebuild)
         collector = Collector(settings, store) if collect else None
         replicator = await _replicator(settings, store) if collect else None
-        lag = replicator.lag_seconds if replicator is not None else None
         if collector is not None and replicator is not None:
             collector.on_stored.append(replicator.wake)
-        app = create_app(home_context(settings, store, collector, lag))
+        app = create_app(home_context(settings, store, collector, replicator))
         if announce is not None:
             announce(bound_url(sock))
         async with asyncio.TaskGroup() as group:

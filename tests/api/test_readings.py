@@ -130,3 +130,18 @@ async def test_readings_writes_need_the_token(
     )
     assert response.status_code == status
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_readings_get_then_post_unchanged_round_trip(site: Site) -> None:
+    last = site.sim.meters["grid"].device.memory.last_ts
+    assert last is not None
+    start = last - 3600
+    params = {"meter": "grid", "start": start, "end": start + 180}
+    page = (await site.client.get("/readings", params=params)).json()
+    assert [r["ts"] for r in page["items"]] == [start, start + 60, start + 120]
+    before = await _day_of(site, start)
+    posted = await site.client.post("/readings", json=page["items"], headers=AUTH)
+    assert posted.status_code == 200, posted.text
+    assert posted.json() == {"stored": 3, "deleted": 0}
+    assert (await site.client.get("/readings", params=params)).json() == page
+    assert await _day_of(site, start) == before

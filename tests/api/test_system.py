@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.api.conftest import TOKEN, Site
+from tests.api.conftest import TOKEN, Site, site_settings
 from wattboard.api import static
 from wattboard.api.app import create_app
 from wattboard.api.context import ApiContext
+from wattboard.collector.live import LiveState, MeterLive, MeterReading, PhaseReading
+from wattboard.collector.service import open_store
 from wattboard.runtime import home_context
 from wattboard.store.asyncstore import SqliteReaderWriter
 
@@ -61,9 +65,15 @@ async def test_export_csv_rows_equal_the_energy_buckets(site: Site) -> None:
     energy = (await site.client.get("/energy", params=params)).json()
     response = await site.client.get("/export.csv", params=params)
     assert response.headers["content-type"].startswith("text/csv")
+    assert response.text.splitlines()[0] == (
+        "start,end,grid_import_wh,grid_export_wh,solar_wh,consumption_wh,self_consumption_wh,"
+        "self_sufficiency,self_consumption_ratio,coverage"
+    )
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == 6
-    assert [float(r["grid_import"]) for r in rows] == [b["grid_import"] for b in energy["buckets"]]
+    for column in ("grid_import", "solar", "consumption"):
+        got = [float(r[f"{column}_wh"]) for r in rows]
+        assert got == [b[column] for b in energy["buckets"]]
 
 
 async def test_static_says_how_to_build_the_app_when_missing() -> None:
@@ -129,3 +139,70 @@ async def test_cors_allows_only_the_configured_origins(site: Site) -> None:
                 headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
             )
             assert (preflight.headers.get("access-control-allow-origin") == origin) is allowed
+
+
+def _live_with_a_stale_solar_meter() -> LiveState:
+    """A fresh export next to a solar reading 20 s old: grid + solar = −37.4 W."""
+    now = time.time()
+    live = LiveState()
+    live.meters["grid"] = MeterLive("grid", 1.0)
+    live.meters["solar"] = MeterLive("solar", 1.0)
+    live.update("solar", MeterReading(now - 20, {"a": PhaseReading(-1462.6, 230.0, 6.4)}))
+    live.meters["solar"].last_success = time.monotonic() - 20  # three polls missed since
+    live.update("grid", MeterReading(now, {"a": PhaseReading(-1500.0, 230.0, 6.5)}))
+    return live
+
+
+async def _get(ctx: ApiContext, path: str) -> httpx.Response:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(ctx)), base_url="http://t/api/v1"
+    ) as client:
+        return await client.get(path)
+
+
+async def test_health_degraded_names_every_reason(tmp_path: Path) -> None:
+    settings = site_settings(None, tmp_path / "w.db")
+    store = open_store(settings)
+    await store.open()
+    try:
+        ctx = home_context(settings, store, None)
+        ctx.live = _live_with_a_stale_solar_meter()
+        ctx.replication_failing = lambda: 1800.0
+        ctx.disk_low = 2**62  # more than any disk holds: "nearly full"
+        response = await _get(ctx, "/health")
+    finally:
+        await store.close()
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    free = shutil.disk_usage(tmp_path).free / 2**20
+    assert body["reasons"][:3] == [
+        "meter solar is offline",
+        "replication to MongoDB has been failing for 30 min",
+        f"the disk of the store is nearly full: {free:.0f} MiB free",
+    ]
+    assert body["reasons"][3].startswith(
+        "live power is inconsistent: grid + solar is -37.4 W, below zero"
+    )
+    assert body["replication"]["failing_s"] == 1800.0
+    assert {m["id"]: m["online"] for m in body["meters"]} == {"grid": True, "solar": False}
+
+
+async def test_health_ok_while_every_reason_is_below_its_threshold(tmp_path: Path) -> None:
+    settings = site_settings(None, tmp_path / "w.db")
+    store = open_store(settings)
+    await store.open()
+    try:
+        ctx = home_context(settings, store, None)
+        ctx.replication_failing = lambda: 120.0  # retried with backoff: not yet degraded
+        ctx.disk_low = 0
+        body = (await _get(ctx, "/health")).json()
+        ctx.live = _live_with_a_stale_solar_meter()
+        power = (await _get(ctx, "/power/now")).json()
+    finally:
+        await store.close()
+    assert (body["status"], body["reasons"]) == ("ok", [])
+    assert body["replication"] == {"lag_s": None, "failing_s": 120.0}
+    assert power["home_w"] == 0.0  # clamped, never −37.4
+    assert power["stale"] is True
+    assert 20.0 <= power["age_s"] < 30.0  # the age of the oldest reading shown

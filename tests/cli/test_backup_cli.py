@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.cli.setup_cli import invoke
 from tests.store.test_backup import days_of_records
+from wattboard.exceptions import ConfigError
 from wattboard.setup.configfile import MeterEntry, SiteEntry, render
 from wattboard.store.sqlite import MeterSpec, SqliteStore
 
@@ -56,3 +59,46 @@ async def test_import_of_a_shelly_csv_needs_a_configured_meter(tmp_path: Path) -
         "import", str(csv), "--meter", "attic", "--config", str(config_for(tmp_path, "c"))
     )
     assert "no meter 'attic' in the configuration (known: grid, solar)" in str(result.exception)
+
+
+async def test_import_without_a_config_refuses_and_names_where_it_looked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    source = store_at(tmp_path / "backup.db")
+    source.upsert(days_of_records(1))
+    source.close()
+    result = await invoke("import", str(tmp_path / "backup.db"))
+    expected = tmp_path / "config" / "wattboard" / "wattboard.toml"
+    assert isinstance(result.exception, ConfigError)
+    assert f"found none at {expected}" in str(result.exception)
+    assert not (tmp_path / "data").exists()  # no store was made anywhere
+
+
+async def test_import_names_the_store_it_wrote_to(tmp_path: Path) -> None:
+    source = store_at(tmp_path / "home.db")
+    source.upsert(days_of_records(1))
+    source.close()
+    backup = tmp_path / "backup.db"
+    assert (
+        await invoke("export", str(backup), "--config", str(config_for(tmp_path, "home")))
+    ).exit_code == 0
+    fresh = config_for(tmp_path, "fresh")
+    result = await invoke("import", str(backup), "--config", str(fresh))
+    assert result.exit_code == 0, result.output
+    assert f"into {tmp_path / 'fresh.db'} (from {fresh})." in result.output
+
+
+async def test_export_output_starts_with_its_message(tmp_path: Path) -> None:
+    source = store_at(tmp_path / "home.db")
+    source.upsert(days_of_records(1))
+    source.close()
+    home = config_for(tmp_path, "home")
+    result = await invoke("export", str(tmp_path / "b.db"), "--config", str(home))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Backup written to ")
+    result = await invoke(
+        "export", str(tmp_path / "g.csv"), "--meter", "grid", "--config", str(home)
+    )
+    assert result.output == f"1440 minute records written to {tmp_path / 'g.csv'}\n"

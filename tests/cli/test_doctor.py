@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import os
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -11,10 +15,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.cli.setup_cli import ingest_once, inject, invoke
+from tests.mongo_server import running_server
 from tests.sunlight import daytime, night
 from wattboard.cli import doctor as doctor_cli
-from wattboard.setup.configfile import MeterEntry, SiteEntry, render
+from wattboard.collector.replicate import Replicator
+from wattboard.collector.service import open_store
+from wattboard.config import load_settings
+from wattboard.setup.configfile import ENV_FILE, MeterEntry, SiteEntry, render
 from wattboard.simulator import EmulatorOptions, Emulators, start_emulators
+from wattboard.store.schema import SCHEMA_VERSION
 from wattboard.store.sqlite import MeterSpec, SqliteStore
 
 Findings = list[dict[str, str]]
@@ -175,3 +184,180 @@ async def test_doctor_reports_a_broken_config(tmp_path: Path) -> None:
     (finding,) = findings
     assert finding["check"] == "config"
     assert "site.netting" in finding["detail"]
+
+
+# -- read-only ----------------------------------------------------------------------------------
+
+
+def _snapshot(directory: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file of a directory with its bytes and modification time (ns)."""
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(directory.iterdir())}
+
+
+def _user_version(db: Path) -> int:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _set_user_version(db: Path, version: int) -> None:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute(f"PRAGMA user_version = {version}")
+
+
+async def test_doctor_writes_nothing_to_a_stopped_store(
+    emulators: Emulators, tmp_path: Path
+) -> None:
+    config = write_config(emulators, tmp_path)
+    await ingest_once(config)
+    before = _snapshot(tmp_path)
+    assert "w.db-wal" not in before  # the store closed cleanly
+    code, findings = await doctor(config)
+    assert code == 0
+    assert any(f["check"] == "store" and f["status"] == "ok" for f in findings)
+    assert _snapshot(tmp_path) == before  # same files, same bytes, same times
+
+
+async def test_doctor_writes_nothing_beside_a_running_store(
+    emulators: Emulators, tmp_path: Path
+) -> None:
+    config = write_config(emulators, tmp_path)
+    await ingest_once(config)
+    running = SqliteStore(
+        tmp_path / "w.db",
+        zone=ZoneInfo("Europe/Helsinki"),
+        netting="minute",
+        meters=[MeterSpec("grid", "grid"), MeterSpec("solar", "solar")],
+    )
+    try:
+        before = _snapshot(tmp_path)
+        assert "w.db-wal" in before  # as while the service runs
+        code, findings = await doctor(config)
+        assert _snapshot(tmp_path) == before
+    finally:
+        running.close()
+    assert code == 0
+    store = next(f for f in findings if f["check"] == "store")
+    assert "integrity ok" in store["detail"]
+
+
+@pytest.mark.parametrize(
+    ("offset", "status", "words"),
+    [(-1, "warn", "older than this Wattboard's"), (1, "problem", "newer than this Wattboard's")],
+    ids=["older", "newer"],
+)
+async def test_doctor_reports_another_schema_without_migrating(
+    emulators: Emulators, tmp_path: Path, offset: int, status: str, words: str
+) -> None:
+    config = write_config(emulators, tmp_path)
+    await ingest_once(config)
+    db = tmp_path / "w.db"
+    _set_user_version(db, SCHEMA_VERSION + offset)
+    before = _snapshot(tmp_path)
+    code, findings = await doctor(config)
+    (store,) = (f for f in findings if f["check"] == "store")
+    assert store["status"] == status
+    assert f"schema {SCHEMA_VERSION + offset}, {words} ({SCHEMA_VERSION})" in store["detail"]
+    assert code == (1 if status == "problem" else 0)
+    assert _snapshot(tmp_path) == before
+    assert _user_version(db) == SCHEMA_VERSION + offset  # never migrated
+
+
+# -- secrets --------------------------------------------------------------------------------------
+
+
+async def test_doctor_wrong_password_from_env_points_at_the_env_file(
+    locked: Emulators, tmp_path: Path
+) -> None:
+    config = write_config(
+        locked,
+        tmp_path,
+        grid={"password_env": "DOCTOR_TEST_GRID_PW"},
+        solar={"password": "right-pw"},
+    )
+    env = tmp_path / ENV_FILE
+    env.write_text('DOCTOR_TEST_GRID_PW="wrong-pw"\n', encoding="utf-8")
+    try:
+        code, findings = await doctor(config)
+    finally:
+        os.environ.pop("DOCTOR_TEST_GRID_PW", None)  # load_env_beside set it for the process
+    assert code == 1
+    (finding,) = problems(findings)["meter grid"]
+    assert "refused the password from $DOCTOR_TEST_GRID_PW" in finding["detail"]
+    assert f"DOCTOR_TEST_GRID_PW=... in {env}" in finding["fix"]
+    assert "password_env" in finding["fix"]
+
+
+async def test_doctor_mongo_without_uri_never_advises_init_force(tmp_path: Path) -> None:
+    config = tmp_path / "wattboard.toml"
+    config.write_text('[site]\ntimezone = "UTC"\n\n[mongo]\ndatabase = "w"\n', encoding="utf-8")
+    code, findings = await doctor(config)
+    assert code == 1
+    (finding,) = findings
+    assert "mongo.uri" in finding["detail"]
+    assert "init --force" not in finding["fix"]
+    assert f"WATTBOARD_MONGO__URI in {tmp_path / ENV_FILE}" in finding["fix"]
+
+
+async def test_doctor_other_config_error_beside_mongo_never_advises_init_force(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "wattboard.toml"
+    config.write_text(
+        '[site]\nnetting = "weekly"\n\n[mongo]\nuri = "mongodb://127.0.0.1:1/"\n', encoding="utf-8"
+    )
+    code, findings = await doctor(config)
+    assert code == 1
+    assert "init --force" not in findings[0]["fix"]
+    assert str(config) in findings[0]["fix"]
+
+
+# -- replication ----------------------------------------------------------------------------------
+
+
+def _with_mongo(config: Path, uri: str, database: str) -> Path:
+    with config.open("a", encoding="utf-8") as out:
+        out.write(f'\n[mongo]\nuri = "{uri}"\ndatabase = "{database}"\n')
+    return config
+
+
+async def _replicate_all(config: Path) -> None:
+    """One pass of the replicator of `run` over the configured store and database."""
+    settings = load_settings(config)
+    store = open_store(settings)
+    await store.open()
+    replicator = Replicator.from_settings(settings, store)
+    try:
+        await replicator.sync_once()
+    finally:
+        await replicator.replica.close()
+        await store.close()
+
+
+async def test_doctor_replication_healthy_then_mongodb_stopped_then_back(
+    emulators: Emulators, tmp_path: Path
+) -> None:
+    config = write_config(emulators, tmp_path)
+    with running_server(tmp_path / "mongo") as server:
+        _with_mongo(config, server.uri, "doctor")
+        await ingest_once(config)
+        await _replicate_all(config)
+        code, findings = await doctor(config)
+        assert code == 0
+        by_check = {f["check"]: f for f in findings}
+        assert by_check["replication"]["status"] == "ok"
+        assert by_check["replication"]["detail"] == "caught up: every change is in MongoDB"
+        assert by_check["mongodb"]["status"] == "ok"
+        assert by_check["mongodb"]["detail"].startswith("database doctor answers in ")
+
+        await asyncio.to_thread(server.stop)
+        code, findings = await doctor(config)
+        assert code == 1
+        (down,) = problems(findings)["mongodb"]
+        assert down["detail"].startswith("MongoDB could not answer a ping")
+        for what in ("mongo.uri", "network", "Atlas IP access list", "credentials"):
+            assert what in down["fix"]
+
+        await asyncio.to_thread(server.start)
+        code, findings = await doctor(config)
+        assert code == 0
+        assert {f["check"]: f["status"] for f in findings}["mongodb"] == "ok"

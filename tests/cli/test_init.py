@@ -114,6 +114,8 @@ async def test_init_secrets_to_an_env_file(
     assert result.exit_code == 0, result.output
     config, env_file = tmp_path / "wattboard.toml", tmp_path / "wattboard.env"
     assert PASSWORD not in config.read_text(encoding="utf-8")
+    # The command it proposes works as printed: run reads the env file beside the config.
+    assert f"then `wattboard run --config {config}`." in result.output
     meters = _meters(config)
     assert meters["grid"]["password_env"] == "WATTBOARD_GRID_PASSWORD"
     assert meters["solar"]["password_env"] == "WATTBOARD_SOLAR_PASSWORD"
@@ -158,6 +160,10 @@ async def test_init_interactive_asks_again_after_a_wrong_password(
     result = await invoke(*args, "--sample-seconds", "1", stdin="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "grid: the meter refused this password" in result.output
+    # The netting question says what each mode counts and who bills that way.
+    assert "minute  the phases netted each minute (default)" in result.output
+    assert "utilities that settle per quarter" in result.output
+    assert "hour    net energy over each hour in local time" in result.output
     config = tmp_path / "wattboard.toml"
     meters = _meters(config)
     assert meters["grid"]["password"] == PASSWORD
@@ -191,3 +197,10 @@ async def test_init_names_a_meter_that_does_not_answer(tmp_path: Path) -> None:
     assert isinstance(result.exception, DeviceUnreachableError)
     assert "the grid meter does not answer at http://127.0.0.1:9" in str(result.exception)
     assert not (tmp_path / "w.toml").exists()
+
+
+def test_init_progress_counts_the_sample_seconds_from_the_start() -> None:
+    bar = init_cli._progress()
+    task = bar.add_task("Reading live power", total=30.0)
+    rendered = [str(column.render(bar.tasks[task])) for column in bar.columns]
+    assert "0/30 s" in rendered  # not "0/None s"

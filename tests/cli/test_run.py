@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from wattboard.cli import collect as collect_cli
+from wattboard.cli import command
+from wattboard.config import Settings
+from wattboard.setup.configfile import ENV_FILE
 from wattboard.simulator import EmulatorOptions, Emulators, start_emulators
 
 JOINED = "FROM minutes JOIN meters m ON m.num = minutes.meter"
@@ -116,3 +120,25 @@ def test_run_without_meters_says_what_to_add(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 1
     assert "no meters configured" in result.stderr
+
+
+def test_run_reads_the_env_file_init_wrote_beside_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "wattboard.toml"
+    config.write_text(
+        '[site]\ntimezone = "UTC"\n\n[[meters]]\nid = "grid"\nrole = "grid"\n'
+        'url = "http://192.0.2.1"\npassword_env = "RUN_TEST_GRID_PASSWORD"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / ENV_FILE).write_text('RUN_TEST_GRID_PASSWORD="from-env-file"\n', encoding="utf-8")
+    monkeypatch.delenv("RUN_TEST_GRID_PASSWORD", raising=False)  # restored absent afterwards
+    started: list[Settings] = []
+
+    async def collect(settings: Settings) -> None:  # the service itself is not the subject
+        started.append(settings)
+
+    monkeypatch.setattr(collect_cli, "_run", collect)
+    assert command().main(["run", "--config", str(config)], standalone_mode=False) is None
+    (settings,) = started
+    assert settings.meters[0].password.get_secret_value() == "from-env-file"

@@ -91,7 +91,10 @@ async def test_live_polls_emulated_meters_and_goes_stale(
         assert grid.phases["b"].w == pytest.approx(raw[1], abs=0.06)
         solar = live.meters["solar"].reading
         assert solar is not None
-        assert live.flow().home_w == pytest.approx(live.flow().grid_w + live.flow().solar_w)
+        flow = live.flow()
+        # The inversion makes the night's grid power negative: home is clamped at 0.
+        assert flow.home_w == pytest.approx(max(0.0, flow.grid_w + flow.solar_w))
+        assert flow.deficit_w == pytest.approx(max(0.0, -(flow.grid_w + flow.solar_w)))
         await emulators.meters["grid"].server.go_offline(2.0)
         await asyncio.sleep(1.2)  # more than three missed polls of 0.2 s
         assert live.meters["grid"].stale
@@ -101,3 +104,17 @@ async def test_live_polls_emulated_meters_and_goes_stale(
         stop.set()
         await task
         await store.close()
+
+
+def test_live_state_home_is_never_negative_and_the_deficit_is_kept() -> None:
+    state = LiveState()
+    state.meters["grid"] = MeterLive("grid", 1.0)
+    state.meters["solar"] = MeterLive("solar", 1.0)
+    # A solar reading from before a cloud next to a fresh export: grid + solar = −37.4 W.
+    state.update("solar", MeterReading(10.0, {"a": PhaseReading(-1462.6, 230.0, 6.4)}))
+    state.update("grid", MeterReading(14.0, {"a": PhaseReading(-1500.0, 230.0, 6.5)}))
+    flow = state.flow()
+    assert (flow.grid_w, flow.solar_w, flow.home_w) == (-1500.0, 1462.6, 0.0)
+    assert flow.deficit_w == pytest.approx(37.4)
+    assert state.oldest_reading() == 10.0
+    assert [f.home_w for f in state.history] == [1462.6, 0.0]  # solar alone, then both

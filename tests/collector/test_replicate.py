@@ -399,8 +399,10 @@ async def test_replicate_database_stopped_for_hours_then_back(
                     await until(lambda: replicator.status().failing)
                     await asyncio.sleep(1.1)
                     assert (replicator.lag_seconds() or 0.0) >= 1.0  # the backlog waits
+                    assert (replicator.failing_seconds() or 0.0) >= 1.0  # what /health shows
                     await asyncio.to_thread(server.start)  # back, with its data
                     await until(lambda: not replicator.status().failing)
+                    assert replicator.failing_seconds() is None
                     await until(lambda: replicator.status().pending_changes == 0)
                 await _assert_same_site(store, replica, "test")
             finally:

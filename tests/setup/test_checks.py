@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wattboard.setup.checks import Finding, as_json, healthy, held_spans, missing_runs
+from tests.mongo_server import emulated_records, sqlite_store
+from wattboard.collector.replicate import FOLLOWED
+from wattboard.config import Settings
+from wattboard.setup.checks import (
+    Backlog,
+    DoctorOptions,
+    Finding,
+    _replication,
+    as_json,
+    healthy,
+    held_spans,
+    missing_runs,
+    replication_backlog,
+)
 from wattboard.shelly.models import RecordsBlock
 
 T0 = 1_748_736_000  # 2025-06-01 00:00 UTC
@@ -55,3 +68,55 @@ def test_checks_healthy_only_without_problems() -> None:
         "detail": "w",
         "fix": "do this",
     }  # type: ignore[index]
+
+
+def _mongo_settings(tmp_path: Path) -> Settings:
+    return Settings(
+        site={"timezone": "Europe/Helsinki"},
+        store={"path": tmp_path / "w.db"},
+        mongo={"uri": "mongodb://127.0.0.1:1/", "database": "w"},
+    )
+
+
+def test_checks_replication_lag_from_the_change_log(tmp_path: Path) -> None:
+    store = sqlite_store(tmp_path / "w.db")
+    try:
+        settings = _mongo_settings(tmp_path)
+        off = _replication(settings, store, DoctorOptions(now=lambda: T0))
+        assert (off.status, off.detail) == ("warn", "has not started: the change log is off")
+        store.start_replication()
+        assert replication_backlog(store, T0) == Backlog(0, 0.0)
+        store.upsert(emulated_records(1 / 24, seed=4)["grid"][:30])  # 30 minutes, one change
+        (change,) = store.changes(0, 10)
+        fresh = _replication(settings, store, DoctorOptions(now=lambda: change.logged + 60))
+        assert fresh.status == "ok"
+        assert fresh.detail == "1 change(s) not yet in MongoDB, the oldest for 60 s"
+        late = DoctorOptions(now=lambda: change.logged + 1800, replication_lag_limit=900)
+        stuck = _replication(settings, store, late)
+        assert stuck.status == "problem"
+        assert stuck.detail == "1 change(s) not yet in MongoDB, the oldest for 30 min"
+        assert "Atlas IP access list" in stuck.fix
+        # Every followed collection past the change: caught up.
+        for collection in FOLLOWED:
+            store.set_replication_watermark(collection, change.seq)
+        assert replication_backlog(store, change.logged + 1800) == Backlog(0, 0.0)
+        caught_up = _replication(settings, store, late)
+        assert (caught_up.status, caught_up.detail) == (
+            "ok",
+            "caught up: every change is in MongoDB",
+        )
+    finally:
+        store.close()
+
+
+def test_checks_one_collection_behind_keeps_the_backlog(tmp_path: Path) -> None:
+    store = sqlite_store(tmp_path / "w.db")
+    try:
+        store.start_replication()
+        store.upsert(emulated_records(1 / 24, seed=4)["grid"][:30])
+        (change,) = store.changes(0, 10)
+        store.set_replication_watermark(FOLLOWED[0], change.seq)
+        backlog = replication_backlog(store, change.logged + 5)
+        assert backlog == Backlog(1, 5.0)  # the other collections still wait for it
+    finally:
+        store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
@@ -9,7 +10,12 @@ import pytest
 
 from tests.shelly.payloads import load
 from wattboard.energy.records import MinuteRecord
-from wattboard.exceptions import DeviceAuthError, DeviceProtocolError, DeviceRpcError
+from wattboard.exceptions import (
+    DeviceAuthError,
+    DeviceProtocolError,
+    DeviceRpcError,
+    DeviceUnreachableError,
+)
 from wattboard.shelly import client
 from wattboard.shelly.client import Backoff, DigestChallenge, ShellyClient, csv_target, rpc_target
 
@@ -194,3 +200,23 @@ async def test_next_page_ts_stops_paging_when_it_should(
     page: Any = {"data": []} if next_ts is None else {"data": [], "next_record_ts": next_ts}
     async with ShellyClient("http://192.0.2.1") as device:
         assert device._next_page_ts(page, 1739876580, end_ts) == expected
+
+
+async def test_shelly_client_retries_log_at_debug_only(caplog: pytest.LogCaptureFixture) -> None:
+    async def no_sleep(_: float) -> None:
+        return None
+
+    client = ShellyClient(
+        "http://127.0.0.1:9", timeout=1.0, retries=2, backoff=Backoff(sleep=no_sleep)
+    )
+    try:
+        with (
+            caplog.at_level(logging.DEBUG, logger="wattboard.shelly.client"),
+            pytest.raises(DeviceUnreachableError),
+        ):
+            await client.em_status()
+    finally:
+        await client.aclose()
+    retries = [r for r in caplog.records if "(retry" in r.getMessage()]
+    assert [r.getMessage().rsplit("(", 1)[1] for r in retries] == ["retry 1 of 2)", "retry 2 of 2)"]
+    assert {r.levelno for r in retries} == {logging.DEBUG}  # shown with `-v` only

@@ -131,7 +131,10 @@ export interface paths {
         };
         /**
          * Export Csv
-         * @description The energy series of a range as CSV (Wh), one row per bucket.
+         * @description The energy series of a range as CSV, one row per bucket.
+         *
+         *     Energies in Wh (columns ending `_wh`) of each bucket `[start, end)`; self_sufficiency,
+         *     self_consumption_ratio and coverage are ratios 0..1, empty when undefined.
          */
         get: operations["exportCsv"];
         put?: never;
@@ -316,7 +319,10 @@ export interface components {
     schemas: {
         /** BucketOut */
         BucketOut: {
-            /** Consumption */
+            /**
+             * Consumption
+             * @description Wh, to 0.001 Wh
+             */
             consumption: number;
             /** Coverage */
             coverage: number | null;
@@ -324,19 +330,31 @@ export interface components {
             end: string;
             /** End Ts */
             end_ts: number;
-            /** Grid Export */
+            /**
+             * Grid Export
+             * @description Wh, to 0.001 Wh
+             */
             grid_export: number;
-            /** Grid Import */
+            /**
+             * Grid Import
+             * @description Wh, to 0.001 Wh
+             */
             grid_import: number;
             /** Key */
             key: string;
-            /** Self Consumption */
+            /**
+             * Self Consumption
+             * @description Wh, to 0.001 Wh
+             */
             self_consumption: number;
             /** Self Consumption Ratio */
             self_consumption_ratio: number | null;
             /** Self Sufficiency */
             self_sufficiency: number | null;
-            /** Solar */
+            /**
+             * Solar
+             * @description Wh, to 0.001 Wh
+             */
             solar: number;
             /** Start */
             start: string;
@@ -376,21 +394,36 @@ export interface components {
         };
         /** FlowsOut */
         FlowsOut: {
-            /** Consumption */
+            /**
+             * Consumption
+             * @description Wh, to 0.001 Wh
+             */
             consumption: number;
             /** Coverage */
             coverage: number | null;
-            /** Grid Export */
+            /**
+             * Grid Export
+             * @description Wh, to 0.001 Wh
+             */
             grid_export: number;
-            /** Grid Import */
+            /**
+             * Grid Import
+             * @description Wh, to 0.001 Wh
+             */
             grid_import: number;
-            /** Self Consumption */
+            /**
+             * Self Consumption
+             * @description Wh, to 0.001 Wh
+             */
             self_consumption: number;
             /** Self Consumption Ratio */
             self_consumption_ratio: number | null;
             /** Self Sufficiency */
             self_sufficiency: number | null;
-            /** Solar */
+            /**
+             * Solar
+             * @description Wh, to 0.001 Wh
+             */
             solar: number;
         };
         /** HealthMeterOut */
@@ -414,11 +447,17 @@ export interface components {
         HealthOut: {
             /** Meters */
             meters: components["schemas"]["HealthMeterOut"][];
+            /**
+             * Reasons
+             * @description Why the status is degraded, one sentence each: a meter offline, replication failing, the disk nearly full, inconsistent live power
+             */
+            reasons: string[];
             replication: components["schemas"]["ReplicationOut"];
             /** Site */
             site: string;
             /**
              * Status
+             * @description degraded while any reason is listed; the server still answers (HTTP 200)
              * @enum {string}
              */
             status: "ok" | "degraded";
@@ -473,11 +512,20 @@ export interface components {
         };
         /** PeakOut */
         PeakOut: {
-            /** Grid W */
+            /**
+             * Grid W
+             * @description W, to 0.1 W
+             */
             grid_w: number;
-            /** Home W */
+            /**
+             * Home W
+             * @description W, to 0.1 W
+             */
             home_w: number;
-            /** Solar W */
+            /**
+             * Solar W
+             * @description W, to 0.1 W
+             */
             solar_w: number;
         };
         /** PhaseOut */
@@ -491,7 +539,10 @@ export interface components {
             phase: "a" | "b" | "c";
             /** V */
             v: number;
-            /** W */
+            /**
+             * W
+             * @description W, to 0.1 W
+             */
             w: number;
         };
         /** PowerBucketOut */
@@ -535,16 +586,28 @@ export interface components {
         };
         /** PowerNowOut */
         PowerNowOut: {
-            /** Age S */
+            /**
+             * Age S
+             * @description Age of the oldest meter reading the powers combine, in seconds
+             */
             age_s: number | null;
-            /** Grid W */
+            /**
+             * Grid W
+             * @description W, to 0.1 W
+             */
             grid_w: number;
-            /** Home W */
+            /**
+             * Home W
+             * @description W, never negative (see /health)
+             */
             home_w: number;
             max_1m: components["schemas"]["PeakOut"] | null;
             /** Meters */
             meters: components["schemas"]["MeterPowerOut"][];
-            /** Solar W */
+            /**
+             * Solar W
+             * @description W, to 0.1 W
+             */
             solar_w: number;
             /** Stale */
             stale: boolean;
@@ -669,6 +732,11 @@ export interface components {
             c_min_w: number;
             /** Meter */
             meter: string;
+            /**
+             * Time
+             * @description Optional, as GET /readings returns it: must name the same instant as ts
+             */
+            time?: string | null;
             /**
              * Ts
              * @description UTC epoch seconds of the minute start
@@ -882,6 +950,11 @@ export interface components {
         };
         /** ReplicationOut */
         ReplicationOut: {
+            /**
+             * Failing S
+             * @description How long replication has been failing; null while it works
+             */
+            failing_s: number | null;
             /** Lag S */
             lag_s: number | null;
         };

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wattboard import __version__
-from wattboard.api import problems, static
+from wattboard.api import docs, problems, static
 from wattboard.api.context import ApiContext
 from wattboard.api.deps import ReadAccess
 from wattboard.api.metrics import Metrics
@@ -30,6 +30,8 @@ def create_app(ctx: ApiContext) -> FastAPI:
         version=__version__,
         description="Energy of a solar home: live power (W) and energy (Wh) by hour to year.",
         openapi_url="/openapi.json",
+        docs_url=None,  # served from the package by docs.install, not from a CDN
+        redoc_url=None,
     )
     app.state.ctx = ctx
     app.openapi_schema = None
@@ -55,6 +57,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(_Timed)
+    docs.install(app)  # before the web build's catch-all route
     if ctx.read_only:
         app.include_router(static.router(None))
     else:

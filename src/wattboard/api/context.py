@@ -34,5 +34,12 @@ class ApiContext:
     stats: Callable[[], dict[str, MeterStats]] = dict
     backfilling: Callable[[], set[str]] = set
     replication_lag: Callable[[], float | None] = lambda: None
+    # How long replication has been failing (None while it works), and how long /health
+    # tolerates that: the replicator's backoff reaches 5 minutes between attempts.
+    replication_failing: Callable[[], float | None] = lambda: None
+    replication_grace: float = 600.0
+    # The store's file: /health says "degraded" when its disk has less than `disk_low` free.
+    store_path: Path | None = None
+    disk_low: int = 2**30
     clock: Callable[[], float] = time.time
     max_batch: int = 10_000

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from wattboard.api.context import ApiContext
 from wattboard.api.problems import ApiProblem
+from wattboard.api.timefmt import INSTANT_PATTERN
 
 bearer = HTTPBearer(auto_error=False, description="api.token of the server")
 
@@ -46,10 +47,6 @@ def write_access(ctx: Ctx, credentials: Credentials) -> None:
 
 
 ReadAccess = Depends(read_access)
-# Epoch seconds, a local date, or a time with its offset; the exact check follows in the route.
-INSTANT_PATTERN = (
-    r"^(-?[0-9]{1,12}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+([+-][0-9]{2}:?[0-9]{2}|Z))?)$"
-)
 Instant = Annotated[
     str,
     Query(

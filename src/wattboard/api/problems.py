@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from wattboard.api.timefmt import INSTANT_PATTERN
 from wattboard.exceptions import InvalidInputError, StoreError, WattboardError
 
 log = logging.getLogger(__name__)
@@ -62,14 +63,41 @@ async def _invalid_input(_: Request, err: InvalidInputError) -> JSONResponse:
 async def _validation(_: Request, err: RequestValidationError) -> JSONResponse:
     first = err.errors()[0] if err.errors() else {"loc": (), "msg": "invalid request"}
     loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
-    field = ".".join(loc) or None
+    field = ".".join(loc) or ("body" if "body" in first.get("loc", ()) else None)
     details = "; ".join(_describe(e) for e in err.errors()[:5])
     return problem(422, "Invalid input", details, field)
 
 
+# What each path and query pattern asks for, in words: a regex is no answer for a person.
+PATTERN_WORDS: Final = {
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date like 2025-05-16",
+    r"^[0-9]{4}-W[0-9]{2}$": "an ISO week like 2025-W20",
+    r"^[0-9]{4}-[0-9]{2}$": "a month like 2025-05",
+    r"^[0-9]{4}$": "a year like 2025",
+    INSTANT_PATTERN: "epoch seconds, a time like 2025-05-16T12:00:00+03:00 or a date",
+}
+# A body that is not the JSON the route takes fails on its very type.
+BODY_KINDS: Final = {
+    "list_type": "a JSON array of records is expected (Content-Type: application/json)",
+    "model_attributes_type": "a JSON object is expected (Content-Type: application/json)",
+    "dict_type": "a JSON object is expected (Content-Type: application/json)",
+}
+
+
 def _describe(error: Any) -> str:
-    loc = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
-    return f"{loc}: {error.get('msg', 'invalid')}"
+    parts = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+    loc = ".".join(parts)
+    kind = error.get("type", "")
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        wanted = PATTERN_WORDS.get(pattern, "a value in the documented form")
+        return f"{loc}: expected {wanted}, got {error.get('input')!r}"
+    if not parts and kind in BODY_KINDS:
+        return f"body: {BODY_KINDS[kind]}"
+    if kind == "json_invalid":
+        return f"body: not valid JSON ({error.get('ctx', {}).get('error', 'unreadable')})"
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"{loc}: {message}"
 
 
 async def _http(_: Request, err: HTTPException) -> JSONResponse:

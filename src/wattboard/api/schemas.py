@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    field_validator,
+)
 
 FLOW_FIELDS_DOC = "Energies in Wh; ratios and coverage 0..1, null when undefined."
+
+
+def _round(digits: int) -> PlainSerializer:
+    # Sums of floats print as 369.59999999999997: every body rounds at the edge instead.
+    return PlainSerializer(lambda v: None if v is None else round(v, digits), return_type=float)
+
+
+Watts = Annotated[float, _round(1), Field(description="W, to 0.1 W")]
+WattHours = Annotated[float, _round(3), Field(description="Wh, to 0.001 Wh")]
 
 
 class Problem(BaseModel):
@@ -21,11 +38,11 @@ class Problem(BaseModel):
 
 
 class FlowsOut(BaseModel):
-    grid_import: float
-    grid_export: float
-    solar: float
-    consumption: float
-    self_consumption: float
+    grid_import: WattHours
+    grid_export: WattHours
+    solar: WattHours
+    consumption: WattHours
+    self_consumption: WattHours
     self_sufficiency: float | None
     self_consumption_ratio: float | None
     coverage: float | None
@@ -55,7 +72,7 @@ class EnergyOut(BaseModel):
 
 class PhaseOut(BaseModel):
     phase: Literal["a", "b", "c"]
-    w: float
+    w: Watts
     v: float
     a: float
 
@@ -66,24 +83,26 @@ class MeterPowerOut(BaseModel):
     ts: float | None = Field(description="When this meter's reading arrived (epoch seconds)")
     online: bool
     stale: bool
-    total_w: float | None
+    total_w: Watts | None
     phases: list[PhaseOut]
 
 
 class PeakOut(BaseModel):
-    grid_w: float
-    solar_w: float
-    home_w: float
+    grid_w: Watts
+    solar_w: Watts
+    home_w: Watts
 
 
 class PowerNowOut(BaseModel):
     ts: float
     time: str
-    grid_w: float
-    solar_w: float
-    home_w: float
+    grid_w: Watts
+    solar_w: Watts
+    home_w: Annotated[Watts, Field(ge=0, description="W, never negative (see /health)")]
     stale: bool
-    age_s: float | None
+    age_s: float | None = Field(
+        description="Age of the oldest meter reading the powers combine, in seconds"
+    )
     max_1m: PeakOut | None
     meters: list[MeterPowerOut]
 
@@ -93,12 +112,12 @@ class PowerBucketOut(BaseModel):
     end: str
     start_ts: int
     end_ts: int
-    grid_avg_w: float | None
-    grid_max_w: float | None
-    solar_avg_w: float | None
-    solar_max_w: float | None
-    home_avg_w: float | None
-    home_max_w: float | None
+    grid_avg_w: Watts | None
+    grid_max_w: Watts | None
+    solar_avg_w: Watts | None
+    solar_max_w: Watts | None
+    home_avg_w: Watts | None
+    home_max_w: Watts | None
     coverage: float | None
 
 
@@ -125,10 +144,19 @@ class StoreOut(BaseModel):
 
 class ReplicationOut(BaseModel):
     lag_s: float | None
+    failing_s: float | None = Field(
+        description="How long replication has been failing; null while it works"
+    )
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok", "degraded"]
+    status: Literal["ok", "degraded"] = Field(
+        description="degraded while any reason is listed; the server still answers (HTTP 200)"
+    )
+    reasons: list[str] = Field(
+        description="Why the status is degraded, one sentence each: a meter offline, "
+        "replication failing, the disk nearly full, inconsistent live power",
+    )
     version: str
     site: str
     store: StoreOut
@@ -188,6 +216,10 @@ class ReadingValues(BaseModel):
 class ReadingIn(ReadingValues):
     meter: str = Field(min_length=1, max_length=32)
     ts: int = Field(ge=0, le=2**37, description="UTC epoch seconds of the minute start")
+    time: str | None = Field(
+        default=None,
+        description="Optional, as GET /readings returns it: must name the same instant as ts",
+    )
 
     @field_validator("ts")
     @classmethod
@@ -196,11 +228,36 @@ class ReadingIn(ReadingValues):
             raise ValueError("must be the start of a minute (a multiple of 60)")
         return value
 
+    @field_validator("time")
+    @classmethod
+    def _time_agrees(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # Records read with GET /readings go back unchanged; a `time` that disagrees with `ts`
+        # is an edit gone wrong, and guessing which of the two was meant would hide it.
+        ts = info.data.get("ts")
+        if value is None or ts is None:  # ts itself invalid: its own error says so
+            return value
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not an ISO 8601 time; leave it out or send "
+                "e.g. 2025-05-16T12:00:00+03:00"
+            ) from None
+        if moment.tzinfo is None:
+            raise ValueError(f"{value!r} needs its UTC offset, e.g. {value}+03:00")
+        if moment.timestamp() != ts:
+            shown = datetime.fromtimestamp(ts, moment.tzinfo).isoformat()
+            raise ValueError(
+                f"{value} is not the instant of ts {ts} ({shown}); correct one of them or "
+                "leave time out"
+            )
+        return value
+
 
 class ReadingOut(ReadingIn):
     model_config = ConfigDict(extra="ignore")
 
-    time: str
+    time: str  # always present in a response
 
 
 class ReadingsPage(BaseModel):

@@ -16,6 +16,10 @@ def iso(ts: float, zone: ZoneInfo) -> str:
     return moment.isoformat(timespec=spec)
 
 
+# Epoch seconds, a local date, or a time with its offset; the exact check is parse_instant's.
+INSTANT_PATTERN: Final = (
+    r"^(-?[0-9]{1,12}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+([+-][0-9]{2}:?[0-9]{2}|Z))?)$"
+)
 EARLIEST: Final = 0  # 1970-01-01
 LATEST: Final = 253_370_764_800  # 9998-12-31, the last day periods can name
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any, Final
 
 import typer
 from rich.console import Console
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from wattboard import __version__
 from wattboard.exceptions import WattboardError
@@ -17,6 +19,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: Typer's Rich panels show <str>/<bool> placeholders and, in 80 columns, cut
+    # the option names off.
+    rich_markup_mode=None,
 )
 err_console = Console(stderr=True)
 
@@ -58,11 +63,47 @@ def _register() -> None:
     backup.register(app)
 
 
+# Typer's names of value types, as click's own help names them.
+VALUE_NAMES: Final = {"str": "TEXT", "int": "INTEGER", "float": "FLOAT", "bool": "BOOLEAN"}
+
+
+def plain_metavars(command: Any) -> Any:
+    """Name option values as click does (TEXT, INTEGER, PATH) instead of Typer's `<str>`."""
+    for param in command.params:
+        if isinstance(param, TyperArgument):
+            param.metavar = param.metavar or (param.name or "value").upper()
+            # Typer lists it as `TARGET <path>`; the name and its help say it already.
+            param.display_type_rich = _no_type  # type: ignore[method-assign]
+        elif isinstance(param, TyperOption) and not (param.is_flag or param.count):
+            param.metavar = param.metavar or _value_name(param)
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():
+            plain_metavars(sub)
+    return command
+
+
+def _no_type(ctx: object) -> None:
+    del ctx
+
+
+def _value_name(option: TyperOption) -> str:
+    if option.type_descriptor.is_path:
+        return "PATH"
+    bare = option.bare_type().removeprefix("list[").removesuffix("]")
+    return VALUE_NAMES.get(bare, bare.upper())
+
+
+def command() -> Any:
+    """Return the whole command line as one click command, every command registered."""
+    _register()
+    return plain_metavars(typer.main.get_command(app))
+
+
 def main() -> None:
     """Run the CLI; a WattboardError becomes a one-line reason and exit code 1."""
-    _register()
+    cli = command()
     try:
-        app()
+        cli(prog_name="wattboard")
     except WattboardError as err:
         err_console.print(f"[red]error:[/red] {err}")
         sys.exit(1)

@@ -43,11 +43,11 @@ def export(
     with _bar("backup" if kind == "sqlite" else "export") as report:
         if kind == "sqlite":
             backup.backup_database(source, target, report)
-            console.print(f"Backup written to {target}")
+            console.print(f"Backup written to {target}", soft_wrap=True)
             return
         with _store(settings) as store, target.open("w", encoding="utf-8", newline="") as out:
             rows = backup.export_csv(store, out, meter or None, report)
-    console.print(f"{rows} minute records written to {target}")
+    console.print(f"{rows} minute records written to {target}", soft_wrap=True)
 
 
 def import_(
@@ -60,7 +60,15 @@ def import_(
     """Merge a backup, a Wattboard CSV or a meter's own CSV into the store."""
     _check_format(file_format, FORMATS)
     kind = backup.detect_format(source) if file_format == "auto" else file_format
-    settings = _sqlite_settings(config, env_file)
+    path = config or default_config_path()
+    if not path.is_file():
+        # Without one, the data would land in a fresh store the service never reads.
+        raise ConfigError(
+            f"import needs the configuration of the store to fill: found none at {path}; "
+            "pass --config with the service's configuration (e.g. /etc/wattboard/wattboard.toml)"
+        )
+    settings = _sqlite_settings(path, env_file)
+    target = settings.store.resolved_path()
     with _bar("import") as report, _store(settings) as store:
         if kind == "sqlite":
             summary = backup.import_backup(store, source, report)
@@ -69,7 +77,8 @@ def import_(
             summary = backup.import_csv(store, source, meter=meter, progress=report)
     console.print(
         f"Imported {summary.records} minute records, {summary.gaps} gap records and "
-        f"{summary.quarters} quarter rollups without minutes."
+        f"{summary.quarters} quarter rollups without minutes into {target} (from {path}).",
+        soft_wrap=True,
     )
 
 
@@ -123,6 +132,8 @@ def _bar(description: str) -> Iterator[Callable[[int, int], None]]:
         TimeRemainingColumn(),
         transient=True,
         console=console,
+        # On a pipe or in a log a bar is noise, and its end left a blank line before the result.
+        disable=not console.is_terminal,
     )
     with progress:
         task = progress.add_task(description, total=None)

@@ -14,10 +14,11 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from wattboard.collector.service import Collector, open_store
-from wattboard.config import Settings, load_settings
+from wattboard.config import Settings, default_config_path, load_settings
 from wattboard.energy.periods import local_midnight, parse_day
 from wattboard.exceptions import ConfigError, InvalidInputError
 from wattboard.runtime import rebuild_if_needed, run_home, stop_on_signals
+from wattboard.setup.configfile import ENV_HELP, load_env_beside
 from wattboard.store.asyncstore import AsyncStore
 
 log = logging.getLogger("wattboard")
@@ -31,8 +32,13 @@ def register(app: typer.Typer) -> None:
     app.command("rebuild")(rebuild)
 
 
-def run(config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP)) -> None:
+def run(
+    config: Path | None = typer.Option(None, "--config", help=CONFIG_HELP),
+    env_file: Path | None = typer.Option(None, help=ENV_HELP),
+) -> None:
     """Collect live power and every minute record of the meters, and serve the API and app."""
+    # The secrets `init --secrets env` wrote beside the config, as doctor, export and import do.
+    load_env_beside(config or default_config_path(), env_file)
     settings = _settings(config, need_meters=True)
     asyncio.run(_run(settings))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tomllib
 from pathlib import Path
 from typing import Final
 
@@ -15,7 +16,7 @@ from rich.table import Table
 from wattboard.config import default_config_path, load_settings
 from wattboard.exceptions import ConfigError
 from wattboard.setup.checks import DoctorOptions, Finding, as_json, diagnose, healthy
-from wattboard.setup.configfile import ENV_HELP, load_env_beside
+from wattboard.setup.configfile import ENV_FILE, ENV_HELP, load_env_beside
 
 console = Console(highlight=False)
 MARKS: Final = {
@@ -60,15 +61,38 @@ def _run(path: Path, options: DoctorOptions) -> list[Finding]:
     try:
         settings = load_settings(path)
     except ConfigError as err:
-        return [
-            Finding(
-                "config",
-                "problem",
-                str(err),
-                f"correct {path}, or write a fresh one with `wattboard init --force`",
-            )
-        ]
+        return [Finding("config", "problem", str(err), _config_fix(path, str(err)))]
     return asyncio.run(diagnose(settings, path, options))
+
+
+def _config_fix(path: Path, error: str) -> str:
+    """Say where the bad value really lives; never advise a rewrite that would lose sections."""
+    env = path.with_name(ENV_FILE)
+    if "password_env" in error:
+        return (
+            f"put the variable named by password_env into {env} (as `init --secrets env` "
+            "does; the service reads /etc/wattboard/wattboard.env), or pass --env-file"
+        )
+    if "mongo" in error:
+        return (
+            f"set uri in the [mongo] section of {path}, or WATTBOARD_MONGO__URI in {env} "
+            "to keep the password out of the configuration"
+        )
+    if _has_section(path, "mongo"):
+        # `init --force` writes site, api and meters only: it would drop [mongo].
+        return f"correct the values named above in {path}"
+    return f"correct {path}, or write a fresh one with `wattboard init --force`"
+
+
+def _has_section(path: Path, name: str) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True  # unknown: rather no rewrite advice than a rewrite that loses a section
+    try:
+        return name in tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return f"[{name}" in text
 
 
 def _print(findings: list[Finding]) -> None:

@@ -123,7 +123,7 @@ def init(
     meters = asyncio.run(_set_up_meters(flags))
     site = configfile.SiteEntry(
         timezone=_ask(flags, "Time zone of the site", timezone, host_timezone()),
-        netting=_ask(flags, f"Netting ({configfile.NETTING_HELP})", netting, "minute"),
+        netting=_ask_netting(flags, netting),
         site_id=site_id,
         store_path=store_path,
         api_host=api_host,
@@ -284,7 +284,7 @@ async def _check_wiring(meters: list[Meter], flags: Flags) -> None:
     clients = {m.id: _client(m) for m in meters}
     try:
         with _progress() as bar:
-            task = bar.add_task("Reading live power", total=None)
+            task = bar.add_task("Reading live power", total=flags.sample_seconds)
 
             def report(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
@@ -391,16 +391,17 @@ def _write(
     configfile.write_private(path, text, flags.group)
     readers = "you only" if flags.group is None else f"you and group {flags.group}"
     console.print(f"[green]✔[/green] wrote {path} (readable by {readers})")
+    options = f"--config {path}"
     if env_values:
         configfile.merge_env_file(flags.env_file, env_values, flags.group)
         console.print(
             f"[green]✔[/green] wrote the password(s) to {flags.env_file} (readable by {readers}); "
-            f"`wattboard run` needs them in its environment: the systemd unit reads "
-            f"/etc/wattboard/wattboard.env, a shell can use `set -a; . {flags.env_file}; set +a`"
+            "`wattboard run`, `doctor`, `export` and `import` read it; the systemd unit reads "
+            "/etc/wattboard/wattboard.env"
         )
-    console.print(
-        f"Next: `wattboard doctor --config {path}`, then `wattboard run --config {path}`."
-    )
+        if flags.env_file != path.with_name(configfile.ENV_FILE):
+            options += f" --env-file {flags.env_file}"
+    console.print(f"Next: `wattboard doctor {options}`, then `wattboard run {options}`.")
 
 
 def _given_env(flags: Flags) -> dict[str, str]:
@@ -431,6 +432,29 @@ def _ask(flags: Flags, question: str, given: str | None, default: str) -> str:
     return str(typer.prompt(question, default=default))
 
 
+NETTING_GUIDE: Final = """\
+Netting: how the grid meter's import and export are counted. Pick the way your bill counts:
+  phase   each phase on its own (the meter's own import and export totals): utilities that
+          bill per phase, with meters that do not net the phases
+  minute  the phases netted each minute (default): meters that net the phases as they go,
+          e.g. the "saldierende" meters of German utilities
+  15min   net energy over each quarter hour in local time: utilities that settle per quarter
+          hour (Finnish network companies, for example)
+  hour    net energy over each hour in local time: utilities that settle per hour (hourly net
+          balance in Spain, for example)
+Changing it later recomputes the day totals from the stored minutes."""
+
+
+def _ask_netting(flags: Flags, given: str | None) -> str:
+    if given is None and flags.interactive:
+        console.print(NETTING_GUIDE, highlight=False, markup=False)
+    while True:
+        answer = _ask(flags, f"Netting ({configfile.NETTING_HELP})", given, "minute")
+        if answer in NETTINGS:
+            return answer
+        console.print(f"Expected one of {', '.join(NETTINGS)}.")
+
+
 def _check_choice(option: str, value: str | None, allowed: tuple[str, ...]) -> None:
     if value is not None and value not in allowed:
         raise typer.BadParameter(f"expected one of {', '.join(allowed)}", param_hint=option)
@@ -448,7 +472,7 @@ def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total} s"),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
         transient=True,
         console=console,
     )

@@ -77,12 +77,17 @@ class MeterLive:
 
 @dataclass(frozen=True, slots=True)
 class Flow:
-    """Site power in W (DESIGN §2): grid + import / − export, solar ≥ 0, home = grid + solar."""
+    """Site power in W (DESIGN §2): grid + import / − export, solar ≥ 0, home = grid + solar.
+
+    `home_w` is never negative: when grid + solar falls below zero (a stale solar reading next
+    to a fresh export, a reversed clamp) it is 0 and `deficit_w` says by how much it fell.
+    """
 
     ts: float
     grid_w: float
     solar_w: float
     home_w: float
+    deficit_w: float = 0.0
 
 
 @dataclass(slots=True)
@@ -112,7 +117,8 @@ class LiveState:
             if m.role == "solar" and m.reading
         )
         ts = max((m.reading.ts for m in self.meters.values() if m.reading), default=time.time())
-        return Flow(ts, grid, solar, grid + solar)
+        home = grid + solar
+        return Flow(ts, grid, solar, max(0.0, home), max(0.0, -home))
 
     def _remember(self, flow: Flow) -> None:
         self.history.append(flow)
@@ -133,6 +139,10 @@ class LiveState:
     @property
     def stale(self) -> bool:
         return any(m.stale for m in self.meters.values())
+
+    def oldest_reading(self) -> float | None:
+        """Return when the oldest reading the site's power combines was taken."""
+        return min((m.reading.ts for m in self.meters.values() if m.reading), default=None)
 
 
 async def poll_live(

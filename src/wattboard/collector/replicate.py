@@ -177,6 +177,11 @@ class Replicator:
             return 0.0
         return max(0.0, time.time() - self._oldest)
 
+    def failing_seconds(self) -> float | None:
+        """Return how long replication has been failing, None while it works."""
+        since = self._episode.failing_since
+        return None if since is None else time.monotonic() - since
+
     def status(self) -> ReplicationStatus:
         return ReplicationStatus(
             lag_seconds=self.lag_seconds(),

@@ -7,6 +7,7 @@ A finding is `ok`, `info` (worth knowing, nothing to do), `warn` (worth a look) 
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -19,12 +20,15 @@ from zoneinfo import ZoneInfo
 from wattboard.collector.service import meter_specs
 from wattboard.config import MeterSettings, Settings
 from wattboard.exceptions import (
+    ConfigError,
     DeviceAuthError,
     DeviceError,
     DeviceUnreachableError,
+    SchemaVersionError,
     StoreError,
 )
 from wattboard.setup import probe, wiring
+from wattboard.setup.configfile import ENV_FILE
 from wattboard.shelly.client import ShellyClient
 from wattboard.shelly.models import RecordsBlock
 from wattboard.store.sqlite import SqliteStore
@@ -55,6 +59,9 @@ class DoctorOptions:
     timeout: float = 3.0
     min_free_bytes: int = 200 * 2**20
     low_free_bytes: int = 2**30
+    # The replicator retries with a backoff of up to 5 minutes; a change waiting three times
+    # that long means MongoDB has not taken anything for a while.
+    replication_lag_limit: float = 900.0
     now: Callable[[], float] = time.time
 
 
@@ -82,13 +89,31 @@ def as_json(findings: Sequence[Finding], config: Path) -> dict[str, object]:
     }
 
 
-def replication_lag_seconds(settings: Settings, store: SqliteStore) -> float | None:
-    """Return how far the MongoDB replica is behind the store, or None while unknown.
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """The changes of the store MongoDB has not acknowledged yet, from the change log."""
 
-    Hook for the replication issue: until the replica is built there is nothing to measure.
-    """
-    del settings, store
-    return None
+    changes: int
+    lag_seconds: float  # how long the oldest of them has waited; 0 when caught up
+
+
+def replication_backlog(store: SqliteStore, now: float) -> Backlog | None:
+    """Return what the replica still lacks, or None when replication never started."""
+    # Imported here: the collection names live beside pymongo, needed only with [mongo].
+    from wattboard.collector.replicate import FOLLOWED  # noqa: PLC0415
+
+    measured = store.replication_backlog(FOLLOWED)
+    if measured is None:
+        return None
+    count, oldest = measured
+    return Backlog(count, 0.0 if oldest is None else max(0.0, now - oldest))
+
+
+MONGO_CHECKS: Final = (
+    "check mongo.uri (host and database name), this computer's network and DNS, the Atlas IP "
+    "access list (Network Access must allow this site's public address) and the credentials "
+    "in the URI (user and password; WATTBOARD_MONGO__URI in the env file overrides the file)"
+)
 
 
 async def diagnose(settings: Settings, config: Path, options: DoctorOptions) -> list[Finding]:
@@ -96,13 +121,15 @@ async def diagnose(settings: Settings, config: Path, options: DoctorOptions) -> 
     findings = [_config_finding(settings, config)]
     meters = [_Meter(m, _client(m, options.timeout)) for m in settings.meters]
     try:
-        for result in await asyncio.gather(*(_check_meter(m, options) for m in meters)):
+        for result in await asyncio.gather(*(_check_meter(m, config, options) for m in meters)):
             findings += result
         findings += await _check_wiring(meters, config, options)
     finally:
         for meter in meters:
             await meter.client.aclose()
     findings += await asyncio.to_thread(_check_store, settings, meters, options)
+    if settings.mongo is not None:
+        findings.append(await _check_mongo(settings, options))
     return findings
 
 
@@ -125,7 +152,7 @@ def _config_finding(settings: Settings, config: Path) -> Finding:
 # -- meters --------------------------------------------------------------------------------------
 
 
-async def _check_meter(meter: _Meter, options: DoctorOptions) -> list[Finding]:
+async def _check_meter(meter: _Meter, config: Path, options: DoctorOptions) -> list[Finding]:
     name = f"meter {meter.settings.id}"
     try:
         facts = await probe.identify(meter.client)
@@ -144,7 +171,7 @@ async def _check_meter(meter: _Meter, options: DoctorOptions) -> list[Finding]:
     try:
         await probe.check_access(meter.client)
     except DeviceAuthError:
-        return [*findings, _auth_problem(meter.settings)]
+        return [*findings, _auth_problem(meter.settings, config)]
     except DeviceError as err:
         return [*findings, _offline(meter.settings, err)]
     meter.usable = facts.is_pro_3em
@@ -177,8 +204,8 @@ def _identity(name: str, facts: probe.DeviceFacts) -> Finding:
     )
 
 
-def _auth_problem(meter: MeterSettings) -> Finding:
-    where = f"the [[meters]] entry with id = {meter.id!r}"
+def _auth_problem(meter: MeterSettings, config: Path) -> Finding:
+    where = f"the [[meters]] entry with id = {meter.id!r} in {config}"
     if not meter.password.get_secret_value():
         return Finding(
             f"meter {meter.id}",
@@ -186,11 +213,25 @@ def _auth_problem(meter: MeterSettings) -> Finding:
             "asks for a password and none is configured",
             f"set `password` (or `password_env`) in {where}",
         )
+    if (
+        meter.password_env
+        and os.environ.get(meter.password_env) == meter.password.get_secret_value()
+    ):
+        # The file names only the variable; the password itself lives in the env file.
+        env = config.with_name(ENV_FILE)
+        return Finding(
+            f"meter {meter.id}",
+            "problem",
+            f"refused the password from ${meter.password_env} (wrong password)",
+            f"check the password in the Shelly app (user admin) and correct "
+            f"{meter.password_env}=... in {env} (or the file given with --env-file; the "
+            f"service reads /etc/wattboard/wattboard.env), as `password_env` in {where} says",
+        )
     return Finding(
         f"meter {meter.id}",
         "problem",
         "refused the configured password (wrong password)",
-        f"check the password in the Shelly app (user admin) and set it in {where}",
+        f"check the password in the Shelly app (user admin) and set `password` in {where}",
     )
 
 
@@ -304,22 +345,42 @@ def _check_store(settings: Settings, meters: list[_Meter], options: DoctorOption
             *findings,
         ]
     try:
+        # Read-only: the service may be writing; a diagnosis never migrates nor adds rows.
         store = SqliteStore(
             path,
             zone=ZoneInfo(settings.site.timezone),
             netting=settings.site.netting,
             meters=meter_specs(settings.meters),
+            read_only=True,
         )
+    except SchemaVersionError as err:
+        return [_schema_finding(err), *findings]
     except StoreError as err:
         return [Finding("store", "problem", str(err), _RESTORE), *findings]
     try:
         findings += _store_findings(store, path)
         for meter in meters:
             findings += _gap_findings(store, meter, settings, options.now())
-        findings.append(_replication(settings, store))
+        findings.append(_replication(settings, store, options))
     finally:
         store.close()
     return findings
+
+
+def _schema_finding(err: SchemaVersionError) -> Finding:
+    if err.found < err.expected:
+        return Finding(
+            "store",
+            "warn",
+            f"{err}; it was not migrated by this check",
+            f"{RESTART}: the service migrates the database when it starts",
+        )
+    return Finding(
+        "store",
+        "problem",
+        f"{err}; a newer Wattboard wrote it",
+        "upgrade Wattboard (`pip install --upgrade wattboard`) to the version that wrote it",
+    )
 
 
 _RESTORE: Final = (
@@ -356,20 +417,70 @@ def _disk(path: Path, options: DoctorOptions) -> Finding:
     return Finding("disk", "ok", text)
 
 
-def _replication(settings: Settings, store: SqliteStore) -> Finding:
+def _replication(settings: Settings, store: SqliteStore, options: DoctorOptions) -> Finding:
     if settings.mongo is None:
         return Finding("replication", "info", "no [mongo] configured: nothing is replicated")
-    lag = replication_lag_seconds(settings, store)
-    if lag is None:
-        return Finding("replication", "info", "lag not measured by this version")
-    if lag > 3600:
+    try:
+        backlog = replication_backlog(store, options.now())
+    except ImportError:
+        return Finding("replication", "problem", "pymongo is not installed", _INSTALL_MONGO)
+    if backlog is None:
+        return Finding(
+            "replication",
+            "warn",
+            "has not started: the change log is off",
+            f"{RESTART}; `wattboard run` starts replicating to MongoDB",
+        )
+    waiting = f"{backlog.changes} change(s) not yet in MongoDB"
+    if backlog.changes == 0:
+        return Finding("replication", "ok", "caught up: every change is in MongoDB")
+    if backlog.lag_seconds > options.replication_lag_limit:
         return Finding(
             "replication",
             "problem",
-            f"the replica is {lag / 3600:.1f} h behind",
-            "check the [mongo] uri and the internet connection; it catches up by itself",
+            f"{waiting}, the oldest for {_duration(backlog.lag_seconds)}",
+            f"is `wattboard run` running? Then {MONGO_CHECKS}; it catches up by itself",
         )
-    return Finding("replication", "ok", f"{lag:.0f} s behind")
+    return Finding(
+        "replication", "ok", f"{waiting}, the oldest for {_duration(backlog.lag_seconds)}"
+    )
+
+
+_INSTALL_MONGO: Final = "install the MongoDB extra: `pip install 'wattboard[mongo]'`"
+
+
+async def _check_mongo(settings: Settings, options: DoctorOptions) -> Finding:
+    """Ask MongoDB for a ping, as the replicator would reach it now."""
+    assert settings.mongo is not None  # noqa: S101 - checked by the caller
+    try:
+        from wattboard.store.mongo import MongoReplica  # noqa: PLC0415 - optional extra
+    except ImportError:
+        return Finding("mongodb", "problem", "pymongo is not installed", _INSTALL_MONGO)
+    try:
+        replica = MongoReplica.connect(
+            settings.mongo.uri.get_secret_value(), settings.mongo.database, timeout=options.timeout
+        )
+    except ConfigError as err:
+        return Finding("mongodb", "problem", str(err), MONGO_CHECKS)
+    try:
+        seconds = await replica.ping()
+    except StoreError as err:  # ReplicaError: its text never holds the URI's secrets
+        return Finding("mongodb", "problem", str(err), MONGO_CHECKS)
+    finally:
+        await replica.close()
+    return Finding(
+        "mongodb",
+        "ok",
+        f"database {settings.mongo.database} answers in {seconds * 1000:.0f} ms",
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 # -- gaps ----------------------------------------------------------------------------------------

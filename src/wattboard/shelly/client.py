@@ -277,7 +277,8 @@ class ShellyClient:
             try:
                 return decode(await self._get(target))
             except _RETRYABLE as err:
-                _LOG.info(
+                # Debug (`-v`): a command's own error says it when the retries ran out too.
+                _LOG.debug(
                     "%s%s: %s (retry %d of %d)", self.url, target, err, attempt + 1, self._retries
                 )
             await self._backoff.sleep(self._backoff.delay(attempt))

@@ -22,7 +22,12 @@ from wattboard.energy.netting import Netting, bucket_flows
 from wattboard.energy.periods import local_day, local_midnight, period
 from wattboard.energy.records import PHASES, MinuteRecord, Phase
 from wattboard.energy.sums import QUARTER, SUM_FIELDS, MinuteSums, quarter_start, site_minute_totals
-from wattboard.exceptions import InvalidInputError, MigrationError, StoreError
+from wattboard.exceptions import (
+    InvalidInputError,
+    MigrationError,
+    SchemaVersionError,
+    StoreError,
+)
 from wattboard.store.base import DayRow, MeterInfo
 from wattboard.store.codec import decode, encode
 from wattboard.store.schema import MIGRATIONS, MINUTE_COLUMNS, SCHEMA_VERSION
@@ -81,12 +86,34 @@ class SqliteStore:
     """Minute records, rollups of quarters and local days, gaps and replication watermarks."""
 
     def __init__(
-        self, path: Path, *, zone: ZoneInfo, netting: Netting, meters: Sequence[MeterSpec]
+        self,
+        path: Path,
+        *,
+        zone: ZoneInfo,
+        netting: Netting,
+        meters: Sequence[MeterSpec],
+        read_only: bool = False,
     ) -> None:
         self.path = path
         self.zone = zone
         self.netting: Netting = netting
         self._specs = list(meters)
+        if read_only:
+            # Diagnostics beside the running service: no migration, no rows, no new files.
+            self._db = _connect_read_only(path)
+            try:
+                self._check_schema()
+                rows = self._db.execute("SELECT id, num, role FROM meters").fetchall()
+            except sqlite3.Error as err:
+                self._db.close()
+                raise StoreError(f"cannot read the database {path}: {err}") from err
+            except StoreError:
+                self._db.close()
+                raise
+            self._meters: dict[str, tuple[int, Role]] = {
+                meter_id: (num, role) for meter_id, num, role in rows
+            }
+            return
         self._db = _connect(path)
         self._migrate()
         self._meters = self._register(self._specs)
@@ -101,6 +128,15 @@ class SqliteStore:
         self._db.close()
 
     # -- set-up -------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """Return the schema version of the file (`PRAGMA user_version`)."""
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _check_schema(self) -> None:
+        version = self.schema_version()
+        if version != SCHEMA_VERSION:
+            raise SchemaVersionError(self.path, version, SCHEMA_VERSION)
 
     def _migrate(self) -> None:
         version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
@@ -520,6 +556,13 @@ class SqliteStore:
         ).fetchone()
         return int(count), None if oldest is None else int(oldest)
 
+    def replication_backlog(self, collections: Sequence[str]) -> tuple[int, int | None] | None:
+        """Return `change_backlog` past the lowest watermark of `collections`; None when off."""
+        if not self._replicating():
+            return None
+        marks = [self.replication_watermark(c) or 0 for c in collections]
+        return self.change_backlog(min(marks, default=0))
+
     def prune_changes(self, upto: int) -> int:
         """Forget the changes every replicated collection has passed (`seq <= upto`)."""
         with self._db:
@@ -571,6 +614,26 @@ def _connect(path: Path) -> sqlite3.Connection:
     # Python's sqlite3 opens transactions itself unless isolation_level is None; with None,
     # `with db:` would not BEGIN, so transactions are opened explicitly via the context below.
     db.isolation_level = "DEFERRED"
+    return db
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open an existing file read-only, creating nothing beside it.
+
+    A WAL database opened `mode=ro` creates its -wal and -shm files when they are missing, owned
+    by whoever runs the diagnosis (root, say), which the service could then not write. With no
+    -wal file the service is stopped and the main file holds everything: it is read as immutable.
+    """
+    if not path.is_file():
+        raise StoreError(f"cannot open the database {path}: no such file")
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, check_same_thread=False)
+        db.execute("PRAGMA busy_timeout = 5000")
+        db.execute("PRAGMA query_only = ON")
+    except sqlite3.Error as err:
+        raise StoreError(f"cannot open the database {path}: {err}") from err
     return db
 
 

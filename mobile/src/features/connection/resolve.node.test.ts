@@ -11,11 +11,12 @@ const seen: Record<string, IncomingMessage[]> = {};
 
 const health = (site: string) => ({
   status: 'ok',
+  reasons: [],
   version: '0.1.0',
   site,
   store: { backend: 'sqlite' },
   meters: [],
-  replication: { lag_s: null },
+  replication: { lag_s: null, failing_s: null },
 });
 
 function json(res: ServerResponse, status: number, body: unknown) {

@@ -55,8 +55,8 @@ async def power_now(ctx: Ctx) -> PowerNowOut:
 def snapshot(ctx: ApiContext, live: LiveState) -> PowerNowOut:
     flow = live.flow()
     peak = live.max_1m()
-    readings = [m.reading for m in live.meters.values() if m.reading]
-    newest = max((r.ts for r in readings), default=None)
+    # The powers combine every meter's latest reading: their age is that of the oldest one.
+    oldest = live.oldest_reading()
     return PowerNowOut(
         ts=round(flow.ts, 3),
         time=iso(round(flow.ts, 3), ctx.reader.zone),
@@ -64,7 +64,7 @@ def snapshot(ctx: ApiContext, live: LiveState) -> PowerNowOut:
         solar_w=round(flow.solar_w, 1),
         home_w=round(flow.home_w, 1),
         stale=live.stale,
-        age_s=None if newest is None else round(max(0.0, time.time() - newest), 3),
+        age_s=None if oldest is None else round(max(0.0, time.time() - oldest), 3),
         max_1m=None
         if peak is None
         else PeakOut(grid_w=peak.grid_w, solar_w=peak.solar_w, home_w=peak.home_w),
@@ -76,7 +76,10 @@ def _meter(meter_id: str, live: LiveState) -> MeterPowerOut:
     meter = live.meters[meter_id]
     reading = meter.reading
     phases = (
-        [PhaseOut(phase=p, w=r.w, v=r.v, a=r.a) for p, r in sorted(reading.phases.items())]
+        [
+            PhaseOut(phase=p, w=r.w, v=round(r.v, 1), a=round(r.a, 3))
+            for p, r in sorted(reading.phases.items())
+        ]
         if reading
         else []
     )
@@ -129,7 +132,7 @@ async def _events(ctx: ApiContext, live: LiveState, request: Request) -> AsyncIt
 
 def _event(ctx: ApiContext, live: LiveState) -> str:
     body = snapshot(ctx, live)
-    payload = json.dumps(body.model_dump(), separators=(",", ":"))
+    payload = json.dumps(body.model_dump(mode="json"), separators=(",", ":"))
     return f"event: power\nid: {int(body.ts * 1000)}\ndata: {payload}\n\n"
 
 

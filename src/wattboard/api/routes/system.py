@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import shutil
 from collections.abc import Mapping
-from typing import Annotated
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Query, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -19,19 +21,22 @@ from wattboard.api.timefmt import iso
 from wattboard.store.base import MeterInfo
 
 health_router = APIRouter(tags=["system"])
+# Below this a negative home consumption is rounding between two meters, not a fault.
+INCONSISTENT_W: Final = 1.0
 router = APIRouter(tags=["system"])
-CSV_FIELDS = (
-    "start",
-    "end",
-    "grid_import",
-    "grid_export",
-    "solar",
-    "consumption",
-    "self_consumption",
-    "self_sufficiency",
-    "self_consumption_ratio",
-    "coverage",
-)
+# Column name → field of a bucket; energies carry their unit in the name.
+CSV_COLUMNS: Final = {
+    "start": "start",
+    "end": "end",
+    "grid_import_wh": "grid_import",
+    "grid_export_wh": "grid_export",
+    "solar_wh": "solar",
+    "consumption_wh": "consumption",
+    "self_consumption_wh": "self_consumption",
+    "self_sufficiency": "self_sufficiency",
+    "self_consumption_ratio": "self_consumption_ratio",
+    "coverage": "coverage",
+}
 
 
 def _online(ctx: ApiContext, meter_id: str) -> bool | None:
@@ -56,15 +61,55 @@ async def health(ctx: Ctx) -> HealthOut:
         )
         for m in meters
     ]
-    degraded = any(m.online is False for m in out)
+    failing = ctx.replication_failing()
+    reasons = [f"meter {m.id} is offline" for m in out if m.online is False]
+    reasons += _replication_reasons(ctx, failing)
+    reasons += await asyncio.to_thread(_disk_reasons, ctx)
+    reasons += _live_reasons(ctx)
     return HealthOut(
-        status="degraded" if degraded else "ok",
+        status="degraded" if reasons else "ok",
+        reasons=reasons,
         version=__version__,
         site=ctx.site_id,
         store=StoreOut(backend=ctx.backend),
         meters=out,
-        replication=ReplicationOut(lag_s=ctx.replication_lag()),
+        replication=ReplicationOut(
+            lag_s=ctx.replication_lag(), failing_s=None if failing is None else round(failing, 1)
+        ),
     )
+
+
+def _replication_reasons(ctx: ApiContext, failing: float | None) -> list[str]:
+    if failing is None or failing <= ctx.replication_grace:
+        return []  # a short outage is retried with backoff and catches up by itself
+    return [f"replication to MongoDB has been failing for {failing / 60:.0f} min"]
+
+
+def _disk_reasons(ctx: ApiContext) -> list[str]:
+    if ctx.store_path is None:
+        return []
+    directory = next((p for p in (ctx.store_path, *ctx.store_path.parents) if p.exists()), None)
+    if directory is None:
+        return []
+    free = shutil.disk_usage(directory).free
+    if free >= ctx.disk_low:
+        return []
+    return [f"the disk of the store is nearly full: {free / 2**20:.0f} MiB free"]
+
+
+def _live_reasons(ctx: ApiContext) -> list[str]:
+    if ctx.live is None:
+        return []
+    deficit = ctx.live.flow().deficit_w
+    if deficit < INCONSISTENT_W:
+        return []
+    return [
+        (
+            f"live power is inconsistent: grid + solar is {-deficit:.1f} W, below zero (shown "
+            "as a home consumption of 0 W); a meter reading is stale or a clamp reversed: run "
+            "`wattboard doctor`"
+        )
+    ]
 
 
 @router.get("/meters", operation_id="listMeters", response_model=list[MeterOut])
@@ -115,13 +160,18 @@ async def export_csv(
     end: EndInstant,
     bucket: Annotated[RangeUnit, Query(description="Bucket size")] = "hour",
 ) -> Response:
-    """The energy series of a range as CSV (Wh), one row per bucket."""
+    """The energy series of a range as CSV, one row per bucket.
+
+    Energies in Wh (columns ending `_wh`) of each bucket `[start, end)`; self_sufficiency,
+    self_consumption_ratio and coverage are ratios 0..1, empty when undefined.
+    """
     report = await energy_range(ctx, start=start, end=end, bucket=bucket)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for b in report.buckets:
-        writer.writerow([getattr(b, name) for name in CSV_FIELDS])
+    writer.writerow(CSV_COLUMNS)
+    for bucket_out in report.buckets:
+        values = bucket_out.model_dump()  # rounded as in the JSON bodies
+        writer.writerow([values[name] for name in CSV_COLUMNS.values()])
     name = f"wattboard-{ctx.site_id}-{bucket}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(out.getvalue(), media_type="text/csv", headers=headers)
