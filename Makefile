@@ -37,7 +37,7 @@ ifeq ($(NODE_OK),yes)
 		&& EXPO_NO_TELEMETRY=1 npx expo export --platform web --output-dir dist
 	test -f mobile/dist/index.html
 	rm -rf $(WEB_COPY) && cp -R mobile/dist $(WEB_COPY)
-	rm -rf $(DIST) && $(BIN)/hatchling build --target wheel --target sdist -d $(DIST) \
+	rm -rf $(DIST) && $(BIN)/hatchling build -t wheel -t sdist -d $(DIST) \
 		; status=$$?; rm -rf $(WEB_COPY); exit $$status
 	@ls -l $(DIST)
 else
