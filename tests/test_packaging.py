@@ -136,38 +136,44 @@ def test_dist_wheel_serves_the_app_from_a_fresh_venv(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     # Run from elsewhere, so nothing is found beside a source checkout.
-    server = subprocess.Popen(
+    with subprocess.Popen(
         [str(venv / "bin" / "wattboard"), "serve", "--config", str(config)],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "COLUMNS": "300"},
-    )  # fmt: skip
-    try:
+    ) as server:  # fmt: skip
+        assert server.stdout is not None
         url = _announced_url(server)
         # Keep reading its log, so a full pipe never blocks the server.
-        threading.Thread(target=server.stdout.read, daemon=True).start()  # type: ignore[union-attr]
-        with httpx.Client(base_url=url, timeout=30) as client:
-            headers = {"Authorization": f"Bearer {TOKEN}"}
-            stored = client.post(
-                "/api/v1/readings", json=[_reading(m) for m in range(60)], headers=headers
-            )
-            assert stored.json()["stored"] == 60
-            energy = client.get(f"/api/v1/energy/day/{DAY}").json()
-            assert energy["totals"]["grid_import"] == pytest.approx(1200)
-            for path, title in (
-                ("/", "Now"),
-                ("/day", "Day"),
-                ("/history", "History"),
-                ("/settings", "Settings"),
-            ):
-                page = client.get(path)
-                assert page.status_code == 200, path
-                assert f'<title data-rh="true">{title} · Wattboard</title>' in page.text
-        dom = _chromium_dom(f"{url}/day?date={DAY}", tmp_path / "profile")
-        assert 'data-testid="screen-day"' in dom
-        assert re.search(r'aria-label="Imported: 1\.2\d* kWh"', dom), dom[-2000:]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        drain = threading.Thread(target=server.stdout.read, daemon=True)
+        drain.start()
+        try:
+            _check_served_app(url, tmp_path / "chromium-profile")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            drain.join(timeout=30)
+
+
+def _check_served_app(url: str, profile: Path) -> None:
+    with httpx.Client(base_url=url, timeout=30) as client:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        readings = [_reading(m) for m in range(60)]
+        stored = client.post("/api/v1/readings", json=readings, headers=headers)
+        assert stored.json()["stored"] == 60
+        energy = client.get(f"/api/v1/energy/day/{DAY}").json()
+        assert energy["totals"]["grid_import"] == pytest.approx(1200)
+        for path, title in (
+            ("/", "Now"),
+            ("/day", "Day"),
+            ("/history", "History"),
+            ("/settings", "Settings"),
+        ):
+            page = client.get(path)
+            assert page.status_code == 200, path
+            assert f'<title data-rh="true">{title} · Wattboard</title>' in page.text
+    dom = _chromium_dom(f"{url}/day?date={DAY}", profile)
+    assert 'data-testid="screen-day"' in dom
+    assert re.search(r'aria-label="Imported: 1\.2\d* kWh"', dom), dom[-2000:]
 
 
 def _announced_url(server: subprocess.Popen[str]) -> str:
