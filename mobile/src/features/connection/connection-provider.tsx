@@ -29,7 +29,7 @@ export type ConnectionStatus =
   | 'resolving'
   | 'ok'
   | 'offline'
-  /** A remote server answers, but the app has no token for it yet (first use from the cloud). */
+  /** A cloud API answers, but the app has no token for it yet (first use from the cloud). */
   | 'needs-token';
 
 export interface Connection {
@@ -43,8 +43,6 @@ export interface Connection {
   error: unknown;
   /** Ask home and remote again now. */
   recheck: () => void;
-  /** When the server in use last answered (epoch ms), or null before any did. */
-  answeredAt: number | null;
 }
 
 const ConnectionContext = createContext<Connection | null>(null);
@@ -103,7 +101,6 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
     const last = lastGood.target;
     return last.kind === 'remote' ? { ...last, token: settings.token || undefined } : last;
   }, [fresh, lastGood, settings.token]);
-  const answeredAt = fresh ? resolution.dataUpdatedAt : (lastGood?.at ?? null);
 
   // Save the data queries (web) with the server they came from, for an offline start.
   const saved = useRef(lastGood);
@@ -139,7 +136,7 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
   if (!loaded) status = 'loading';
   else if (!configured) status = 'unconfigured';
   else if (resolution.isError) status = 'offline';
-  else if (fresh) status = fresh.target.kind === 'remote' && !settings.token ? 'needs-token' : 'ok';
+  else if (fresh) status = needsToken(fresh, settings.token) ? 'needs-token' : 'ok';
   else status = 'resolving';
 
   const value = useMemo<Connection>(
@@ -151,9 +148,8 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
       status,
       error: resolution.error,
       recheck,
-      answeredAt,
     }),
-    [settings, saveSettings, target, resolved, status, resolution.error, recheck, answeredAt],
+    [settings, saveSettings, target, resolved, status, resolution.error, recheck],
   );
   return <ConnectionContext.Provider value={value}>{children}</ConnectionContext.Provider>;
 }
@@ -172,6 +168,13 @@ export function useUnits(): { power: PowerUnit; energy: EnergyUnit } {
 /** A target-bound query function helper: `enabled` is false until a server is known. */
 export function useTarget(): Target | null {
   return useConnection().target;
+}
+
+/** A cloud API (its store is MongoDB) locks every read behind a token the app does not have. */
+function needsToken(resolved: Resolved, token: string): boolean {
+  return (
+    resolved.target.kind === 'remote' && !token && resolved.health.store?.backend === 'mongodb'
+  );
 }
 
 /** The saved copy leaves the token out: it is stored once, with the settings. */
