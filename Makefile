@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # on the Python side, and the README says how to build the app.
 NODE_OK := $(shell node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.stdout.write(a>20||(a===20&&b>=19)?"yes":"no")' 2>/dev/null || echo no)
 
-.PHONY: demo test lint typecheck unit mobile-test web test-dates
+.PHONY: demo test lint typecheck unit mobile-test web dist test-dates
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,26 @@ else
 endif
 
 test: $(STAMP) lint typecheck mobile-test unit test-dates
+
+# The release: a wheel and an sdist, both carrying the app's web build at wattboard/web/, so a
+# Pi needs no Node.js. Without Node this stops: a package without the app is no release.
+DIST ?= dist
+WEB_COPY := src/wattboard/web
+dist: $(STAMP)
+ifeq ($(NODE_OK),yes)
+	cd mobile && (test -d node_modules || npm ci --no-audit --no-fund) \
+		&& EXPO_NO_TELEMETRY=1 npx expo export --platform web --output-dir dist
+	test -f mobile/dist/index.html
+	rm -rf $(WEB_COPY) && cp -R mobile/dist $(WEB_COPY)
+	rm -rf $(DIST) && $(BIN)/hatchling build -t wheel -t sdist -d $(DIST) \
+		; status=$$?; rm -rf $(WEB_COPY); exit $$status
+	@ls -l $(DIST)
+else
+	@echo "make dist: Node.js >= 20.19 is needed to build the app's web build, which every" >&2
+	@echo "package carries (found: $$(node --version 2>/dev/null || echo no node)). Install Node.js" >&2
+	@echo "20.19 or newer and run make dist again; no package was built." >&2
+	@exit 1
+endif
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

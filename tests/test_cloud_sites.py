@@ -87,3 +87,40 @@ async def test_cloud_serves_each_site_with_its_own_token(tmp_path: Path) -> None
 def test_cloud_refuses_sites_without_tokens(api: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         _site_tokens(_cloud("mongodb://127.0.0.1:1", **api))
+
+
+async def test_cloud_lists_the_sites_a_token_reads_and_serves_the_app_without_one(
+    tmp_path: Path,
+) -> None:
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "index.html").write_text("<title>Now · Wattboard</title>", encoding="utf-8")
+    (web / "history.html").write_text("<title>History · Wattboard</title>", encoding="utf-8")
+    other = "shared-token-5555555555"
+    tokens = {"cabin": CABIN, "annex": other, "garage": other}
+    with running_server(tmp_path / "mongo") as server:
+        urls: list[str] = []
+        stop = asyncio.Event()
+        settings = _cloud(server.uri, token=HOME, site_tokens=tokens, web_dir=web)
+        task = asyncio.create_task(run_cloud(settings, stop, urls.append))
+        try:
+            await until(lambda: bool(urls))
+            async with httpx.AsyncClient(base_url=urls[0], timeout=10) as client:
+
+                async def sites(token: str | None) -> httpx.Response:
+                    headers = {"Authorization": f"Bearer {token}"} if token else {}
+                    return await client.get("/api/v1/sites", headers=headers)
+
+                assert (await sites(HOME)).json() == [{"id": "home", "default": True}]
+                assert (await sites(CABIN)).json() == [{"id": "cabin", "default": False}]
+                assert [s["id"] for s in (await sites(other)).json()] == ["annex", "garage"]
+                assert (await sites("wrong")).status_code == 401
+                assert (await sites(None)).status_code == 401
+                # The app's files need no token; the data behind them does.
+                page = await client.get("/history")
+                assert (page.status_code, page.text) == (200, "<title>History · Wattboard</title>")
+                assert "Now" in (await client.get("/")).text
+                assert (await client.get("/api/v1/meters")).status_code == 401
+        finally:
+            stop.set()
+            await task

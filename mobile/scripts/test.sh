@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every check of the app, in order, on a fresh machine: npm ci, type check, format, API-type drift,
-# jest, web export, bundle size, e2e (Debian chromium + `wattboard demo`).
-#   SKIP_E2E=1 scripts/test.sh   everything but the browser run
+# jest, web export, bundle size, native (Android + iOS) export, e2e (Debian chromium +
+# `wattboard demo`), and the PWA / cloud e2e (`wattboard serve` over SQLite and over MongoDB).
+#   SKIP_E2E=1 scripts/test.sh      everything but the browser runs
+#   SKIP_NATIVE=1 scripts/test.sh   without the Android and iOS exports
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +35,15 @@ timed "jest" npx jest --ci
 rm -rf dist
 timed "web export" npx expo export --platform web
 timed "bundle size" node scripts/bundle-size.mjs
+if [[ "${SKIP_NATIVE:-}" != 1 ]]; then
+  # The phone apps' JavaScript (Hermes bytecode), as an EAS build bundles it: fails if either
+  # platform's bundle breaks. No EAS build runs here (it needs Expo's servers).
+  rm -rf .cache/native
+  timed "native export" npx expo export --platform android --platform ios --output-dir .cache/native
+  du -sb .cache/native/_expo/static/js/* | awk '{ printf "native bundle %s: %.1f MB\n", $2, $1 / 1048576 }'
+fi
 if [[ "${SKIP_E2E:-}" != 1 ]]; then
   timed "e2e" node e2e/run.mjs
+  timed "pwa e2e" node e2e/pwa.mjs
 fi
 echo "mobile: all checks passed"

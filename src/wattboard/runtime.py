@@ -128,6 +128,7 @@ async def run_cloud(
     replica = MongoReplica.connect(settings.mongo.uri.get_secret_value(), settings.mongo.database)
     site = settings.site
     fallback = SiteInfo(site.id, site.zone, site.netting, max(1, len(settings.meters)))
+    web_dir = find_web_dir(settings.api.web_dir)
 
     async def build(site_id: str) -> FastAPI:
         reader = await replica.reader(site_id, fallback=fallback if site_id == site.id else None)
@@ -138,7 +139,10 @@ async def run_cloud(
             read_only=True,
             backend="mongodb",
             cors_origins=settings.api.cors_origins,
+            web_dir=web_dir,
             replication_lag=reader.replication_lag,
+            site_tokens=tokens,
+            default_site=site.id,
         )
         return create_app(ctx)
 

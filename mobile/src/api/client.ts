@@ -9,6 +9,23 @@ export interface Target {
   kind: 'home' | 'remote';
   baseUrl: string;
   token?: string;
+  /** A home on a cloud API that serves several (`?site=`); absent: the server's default. */
+  site?: string;
+}
+
+/**
+ * The part of every data query key that names the server: switching home ↔ remote, URL or site
+ * never shows one server's data as another's. The token stays out (keys are not secret-safe).
+ */
+export function targetKey(target: Target | null): string {
+  if (!target) return 'none';
+  return [target.kind, normalizeBaseUrl(target.baseUrl), target.site ?? ''].join(' ');
+}
+
+/** The path with the target's site added as `?site=` (or `&site=`). */
+export function withSite(target: Target, path: string): string {
+  if (!target.site) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}site=${encodeURIComponent(target.site)}`;
 }
 
 export type ApiErrorKind = 'network' | 'timeout' | 'http' | 'invalid';
@@ -51,7 +68,7 @@ export async function getJson<T>(
   path: string,
   options: RequestOptions = {},
 ): Promise<T> {
-  const url = apiUrl(target.baseUrl, path);
+  const url = apiUrl(target.baseUrl, withSite(target, path));
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (target.token) headers.Authorization = `Bearer ${target.token}`;
   const response = await fetchWithTimeout(url, { headers }, options);

@@ -313,6 +313,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sites
+         * @description The sites this server serves that the bearer token may read; the default site first.
+         *
+         *     At home the one site is open to all. On a cloud API for several homes only the sites whose
+         *     token is the one sent are listed, so a household never learns its neighbours' site ids.
+         */
+        get: operations["listSites"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -957,6 +980,19 @@ export interface components {
             failing_s: number | null;
             /** Lag S */
             lag_s: number | null;
+        };
+        /** SiteOut */
+        SiteOut: {
+            /**
+             * Default
+             * @description Served without `?site=`
+             */
+            default: boolean;
+            /**
+             * Id
+             * @description Pass it as `?site=` to read this home
+             */
+            id: string;
         };
         /** StoreOut */
         StoreOut: {
@@ -2012,6 +2048,35 @@ export interface operations {
             };
             /** @description Problem details */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteOut"][];
+                };
+            };
+            /** @description Problem details */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,3 +16,4 @@ export type Flows = Schemas['FlowsOut'];
 export type EnergyPeriod = Energy['period'];
 /** RFC 9457 problem details, the body of every 4xx/5xx. */
 export type Problem = Schemas['Problem'];
+export type Site = Schemas['SiteOut'];

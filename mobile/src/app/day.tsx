@@ -1,1 +1,11 @@
-export { default } from '@/features/day/day-screen';
+import Screen from '@/features/day/day-screen';
+import { PageTitle } from '@/features/shell/page-title';
+
+export default function DayRoute() {
+  return (
+    <>
+      <PageTitle screen="Day" />
+      <Screen />
+    </>
+  );
+}

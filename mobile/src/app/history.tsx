@@ -1,1 +1,11 @@
-export { default } from '@/features/history/history-screen';
+import Screen from '@/features/history/history-screen';
+import { PageTitle } from '@/features/shell/page-title';
+
+export default function HistoryRoute() {
+  return (
+    <>
+      <PageTitle screen="History" />
+      <Screen />
+    </>
+  );
+}

@@ -1,1 +1,11 @@
-export { default } from '@/features/now/now-screen';
+import Screen from '@/features/now/now-screen';
+import { PageTitle } from '@/features/shell/page-title';
+
+export default function NowRoute() {
+  return (
+    <>
+      <PageTitle screen="Now" />
+      <Screen />
+    </>
+  );
+}

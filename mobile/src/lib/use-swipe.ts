@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { PanResponder, type GestureResponderHandlers } from 'react-native';
 
 /** Horizontal swipe: left → `onNext`, right → `onPrev`. Vertical scrolling is left alone. */
@@ -7,8 +7,12 @@ export function useSwipe(
   onNext: () => void,
   threshold = 50,
 ): GestureResponderHandlers {
+  // The latest callbacks, stored after render (never during it): a gesture ends long after the
+  // commit, and the responder is built once per threshold.
   const handlers = useRef({ onPrev, onNext });
-  handlers.current = { onPrev, onNext };
+  useLayoutEffect(() => {
+    handlers.current = { onPrev, onNext };
+  });
   return useMemo(
     () =>
       PanResponder.create({

@@ -16,7 +16,7 @@ from wattboard.api.context import ApiContext
 from wattboard.api.deps import ReadAccess
 from wattboard.api.metrics import Metrics
 from wattboard.api.problems import PROBLEM
-from wattboard.api.routes import energy, power, readings, system
+from wattboard.api.routes import energy, power, readings, sites, system
 from wattboard.api.schemas import Problem
 from wattboard.energy.netting import Netting
 
@@ -39,6 +39,9 @@ def create_app(ctx: ApiContext) -> FastAPI:
     app.state.metrics = Metrics()
     problems.install(app)
     app.include_router(system.health_router, prefix=PREFIX, responses=problem_responses(500))
+    # Checks the token itself: on the cloud it answers for whichever sites the token opens.
+    site_errors = problem_responses(401) if ctx.read_only else problem_responses()
+    app.include_router(sites.router, prefix=PREFIX, responses=site_errors)
     # Reads are open on the home network; the cloud API locks them (and says so in OpenAPI).
     locked = [ReadAccess] if ctx.read_only else []
     read_errors = (
@@ -58,10 +61,8 @@ def create_app(ctx: ApiContext) -> FastAPI:
         )
     app.add_middleware(_Timed)
     docs.install(app)  # before the web build's catch-all route
-    if ctx.read_only:
-        app.include_router(static.router(None))
-    else:
-        app.include_router(static.router(ctx.web_dir, look_again=True))
+    # The app's files are public on the cloud too (no data in them); it asks for the token.
+    app.include_router(static.router(ctx.web_dir, look_again=not ctx.read_only))
     return app
 
 

@@ -43,3 +43,6 @@ class ApiContext:
     disk_low: int = 2**30
     clock: Callable[[], float] = time.time
     max_batch: int = 10_000
+    # A cloud API for several homes: every site's token (for GET /sites) and the default site.
+    site_tokens: dict[str, str] = field(default_factory=dict)
+    default_site: str = ""

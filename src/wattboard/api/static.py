@@ -14,7 +14,9 @@ MISSING = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Wattboa
 (<a href="/docs">interactive docs</a>). The app's web build is not here yet. To build it
 (Node.js 20.19 or newer):</p>
 <pre>cd mobile &amp;&amp; npm ci &amp;&amp; npx expo export --platform web</pre>
-<p>then restart Wattboard; it serves <code>mobile/dist</code> at this address.</p>
+<p>then restart Wattboard; it serves <code>mobile/dist</code> at this address. A package
+without the app was not made by <code>make dist</code>: install the wheel that
+<code>make dist</code> builds, which carries the app.</p>
 </body></html>
 """
 

@@ -1,6 +1,7 @@
 // Holds the settings and the server in use (home or remote) for the whole app. Data queries
-// read the target from here; when it changes they refetch, and when they fail on the network
-// the choice is made again (the phone may have left the home Wi-Fi).
+// read the target from here; their keys name it, and when they fail on the network the choice
+// is made again (the phone may have left the home Wi-Fi). On the web the last server that
+// answered is saved with the data (api/persist), so an offline start still shows that data.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   createContext,
@@ -12,15 +13,24 @@ import {
   useState,
   type ReactNode,
 } from 'react';
+import { Platform } from 'react-native';
 import { ApiError, type Target } from '@/api/client';
+import { persistQueries, restoreQueries, type SavedConnection } from '@/api/persist';
 import { staleTimes } from '@/api/query-client';
 import type { EnergyUnit, PowerUnit } from '@/lib/format';
 import { connectionKeys } from './api';
-import { resolveConnection, type Resolved } from './resolve';
-import { defaultSettings, mergeSettings, type Settings } from './settings';
+import { cloudOrigin, resolveConnection, type Resolved } from './resolve';
+import { cloudSettings, defaultSettings, mergeSettings, type Settings } from './settings';
 import { loadStoredSettings, saveStoredSettings } from './settings-storage';
 
-export type ConnectionStatus = 'loading' | 'unconfigured' | 'resolving' | 'ok' | 'offline';
+export type ConnectionStatus =
+  | 'loading'
+  | 'unconfigured'
+  | 'resolving'
+  | 'ok'
+  | 'offline'
+  /** A cloud API answers, but the app has no token for it yet (first use from the cloud). */
+  | 'needs-token';
 
 export interface Connection {
   settings: Settings;
@@ -43,16 +53,25 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
   const [settings, setSettings] = useState<Settings>(defaultSettings);
   const [loaded, setLoaded] = useState(false);
   const [revision, setRevision] = useState(0);
+  // The last server that answered: saved data stays on screen under its key while none does.
+  const [lastGood, setLastGood] = useState<SavedConnection | null>(() =>
+    restoreQueries(queryClient),
+  );
 
   useEffect(() => {
     let cancelled = false;
-    loadStoredSettings()
-      .catch(() => null) // unreadable storage: start from the defaults
-      .then((stored) => {
-        if (cancelled) return;
-        setSettings(mergeSettings(defaultSettings(), stored));
-        setLoaded(true);
-      });
+    (async () => {
+      const stored = await loadStoredSettings().catch(() => null); // unreadable: defaults
+      let next = mergeSettings(defaultSettings(), stored);
+      // First use of an app served by a cloud API: that origin is the remote server.
+      if (stored === null && Platform.OS === 'web' && typeof window !== 'undefined') {
+        const cloud = await cloudOrigin(window.location?.origin).catch(() => null);
+        if (cloud) next = cloudSettings(next, cloud);
+      }
+      if (cancelled) return;
+      setSettings(next);
+      setLoaded(true);
+    })();
     return () => {
       cancelled = true;
     };
@@ -69,20 +88,26 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
     retry: false,
   });
 
-  // Keep the last server that answered, so its data stays on screen while none answers.
-  const lastGood = useRef<Resolved | null>(null);
-  if (resolution.data) lastGood.current = resolution.data;
-  const resolved = resolution.data ?? lastGood.current;
-  const target = resolved?.target ?? null;
-
-  // A new server (home ↔ remote): everything shown may differ, so fetch it again.
-  const targetId = target ? `${target.kind} ${target.baseUrl}` : '';
+  const fresh = resolution.data;
   useEffect(() => {
-    if (!targetId) return;
-    void queryClient.invalidateQueries({
-      predicate: (query) => query.queryKey[0] !== connectionKeys.all[0],
-    });
-  }, [queryClient, targetId]);
+    if (fresh) setLastGood({ target: withoutToken(fresh.target), at: Date.now() });
+  }, [fresh]);
+  const resolved = fresh ?? null;
+  // While nothing answers, keep using the last server that did (its token from the settings):
+  // data queries keep their keys, so the last data stays on screen with its age.
+  const target = useMemo<Target | null>(() => {
+    if (fresh) return fresh.target;
+    if (!lastGood) return null;
+    const last = lastGood.target;
+    return last.kind === 'remote' ? { ...last, token: settings.token || undefined } : last;
+  }, [fresh, lastGood, settings.token]);
+
+  // Save the data queries (web) with the server they came from, for an offline start.
+  const saved = useRef(lastGood);
+  useEffect(() => {
+    saved.current = lastGood;
+  }, [lastGood]);
+  useEffect(() => persistQueries(queryClient, () => saved.current), [queryClient]);
 
   // A data request failed on the network: maybe we left home; choose again (rate limited).
   const lastRecheck = useRef(0);
@@ -111,7 +136,7 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
   if (!loaded) status = 'loading';
   else if (!configured) status = 'unconfigured';
   else if (resolution.isError) status = 'offline';
-  else if (resolution.data) status = 'ok';
+  else if (fresh) status = needsToken(fresh, settings.token) ? 'needs-token' : 'ok';
   else status = 'resolving';
 
   const value = useMemo<Connection>(
@@ -143,4 +168,16 @@ export function useUnits(): { power: PowerUnit; energy: EnergyUnit } {
 /** A target-bound query function helper: `enabled` is false until a server is known. */
 export function useTarget(): Target | null {
   return useConnection().target;
+}
+
+/** A cloud API (its store is MongoDB) locks every read behind a token the app does not have. */
+function needsToken(resolved: Resolved, token: string): boolean {
+  return (
+    resolved.target.kind === 'remote' && !token && resolved.health.store?.backend === 'mongodb'
+  );
+}
+
+/** The saved copy leaves the token out: it is stored once, with the settings. */
+function withoutToken(target: Target): Target {
+  return { ...target, token: undefined };
 }

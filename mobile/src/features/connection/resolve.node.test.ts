@@ -3,7 +3,15 @@
 // timeouts and headers are exercised, nothing is stubbed.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkServer, HOME_TIMEOUT_MS, NoConnectionError, resolveConnection } from './resolve';
+import { getJson, targetKey } from '@/api/client';
+import {
+  checkServer,
+  cloudOrigin,
+  HOME_TIMEOUT_MS,
+  listSites,
+  NoConnectionError,
+  resolveConnection,
+} from './resolve';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const servers: Server[] = [];
@@ -158,5 +166,56 @@ describe('checkServer', () => {
     expect((await checkServer('home', url, '')).message).toBe(
       `${url} answered, but is not a Wattboard server`,
     );
+  });
+});
+
+describe('the app served by a cloud API', () => {
+  const cloudHealth: Handler = (req, res) => {
+    if (req.url === '/api/v1/health') {
+      return json(res, 200, { ...health('home'), store: { backend: 'mongodb' } });
+    }
+    if (req.url?.startsWith('/api/v1/sites')) {
+      if (req.headers.authorization !== 'Bearer s3cret') {
+        return json(res, 401, { type: 'about:blank', title: 'Unauthorized', status: 401 });
+      }
+      return json(res, 200, [
+        { id: 'home', default: true },
+        { id: 'cabin', default: false },
+      ]);
+    }
+    return json(res, 200, { url: req.url });
+  };
+
+  it('recognises a cloud origin by its MongoDB store, and a Pi as none', async () => {
+    const cloudUrl = await serve('cloud', cloudHealth);
+    const piUrl = await serve('home', home);
+    expect(await cloudOrigin(cloudUrl)).toBe(cloudUrl);
+    expect(await cloudOrigin(piUrl)).toBeNull();
+    expect(await cloudOrigin(await closedPort())).toBeNull();
+  });
+
+  it('lists the sites of a token, sending it as a bearer header only', async () => {
+    const url = await serve('cloud', cloudHealth);
+    expect(await listSites(url, 's3cret')).toEqual([
+      { id: 'home', default: true },
+      { id: 'cabin', default: false },
+    ]);
+    await expect(listSites(url, 'wrong')).rejects.toThrow('answered 401');
+    expect(seen.cloud!.every((req) => !req.url?.includes('s3cret'))).toBe(true);
+  });
+
+  it('asks for the chosen site with ?site=, and keys its data apart', async () => {
+    const url = await serve('cloud', cloudHealth);
+    const cabin = { kind: 'remote' as const, baseUrl: url, token: 's3cret', site: 'cabin' };
+    expect(await getJson(cabin, '/energy/years')).toEqual({
+      url: '/api/v1/energy/years?site=cabin',
+    });
+    expect(await getJson(cabin, '/power/day/2025-06-02?resolution=5m')).toEqual({
+      url: '/api/v1/power/day/2025-06-02?resolution=5m&site=cabin',
+    });
+    const home = { kind: 'remote' as const, baseUrl: `${url}/`, token: 's3cret' };
+    expect(targetKey(cabin)).not.toBe(targetKey(home));
+    expect(targetKey(home)).toBe(`remote ${url} `);
+    expect(targetKey(cabin)).not.toContain('s3cret');
   });
 });

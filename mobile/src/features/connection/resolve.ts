@@ -1,7 +1,7 @@
 // Which server to talk to: the home URL when it answers /health within ~1.5 s, else the remote
 // (cloud) one. Both are asked at once, so falling back costs no more than the home timeout.
 import { ApiError, getJson, normalizeBaseUrl, type FetchLike, type Target } from '@/api/client';
-import type { Health, Meter } from '@/api/types';
+import type { Health, Meter, Site } from '@/api/types';
 
 export const HOME_TIMEOUT_MS = 1500;
 export const REMOTE_TIMEOUT_MS = 8000;
@@ -26,6 +26,8 @@ export interface ServerEndpoints {
   homeUrl: string;
   remoteUrl: string;
   token: string;
+  /** The cloud API's home to read (`?site=`); empty for its default. */
+  site?: string;
 }
 
 export class NoConnectionError extends Error {
@@ -66,6 +68,7 @@ export async function resolveConnection(
         kind: 'remote',
         baseUrl: normalizeBaseUrl(servers.remoteUrl),
         token: servers.token || undefined,
+        site: servers.site || undefined,
       }
     : null;
   if (!home && !remote) {
@@ -132,4 +135,32 @@ export async function checkServer(
     }
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** The sites `token` may read on the remote server, the default first. */
+export async function listSites(
+  url: string,
+  token: string,
+  options: ResolveOptions = {},
+): Promise<Site[]> {
+  const target: Target = { kind: 'remote', baseUrl: normalizeBaseUrl(url), token };
+  return getJson<Site[]>(target, '/sites', {
+    timeoutMs: options.remoteTimeoutMs ?? REMOTE_TIMEOUT_MS,
+    fetch: options.fetch,
+    signal: options.signal,
+  });
+}
+
+/**
+ * On the web, whether the page itself comes from a cloud API: its /health says the store is
+ * MongoDB. Such an app starts in remote mode. Returns the origin, or null (a Pi, or no answer).
+ */
+export async function cloudOrigin(
+  origin: string | undefined,
+  options: ResolveOptions = {},
+): Promise<string | null> {
+  if (!origin || !/^https?:/.test(origin)) return null;
+  const target: Target = { kind: 'remote', baseUrl: origin };
+  const result = await probe(target, options.homeTimeoutMs ?? 3000, options);
+  return result.ok && result.health.store?.backend === 'mongodb' ? origin : null;
 }

@@ -9,6 +9,8 @@ export interface Settings {
   remoteUrl: string;
   /** Bearer token of the cloud API (api.token); never sent to the home URL. */
   token: string;
+  /** Which home of a cloud API that serves several (GET /sites); '' = its default. */
+  site: string;
   powerUnit: PowerUnit;
   energyUnit: EnergyUnit;
 }
@@ -28,6 +30,7 @@ export function defaultSettings(): Settings {
     homeUrl: defaultHomeUrl(),
     remoteUrl: process.env.EXPO_PUBLIC_WATTBOARD_REMOTE_URL ?? '',
     token: '',
+    site: '',
     powerUnit: 'kW',
     energyUnit: 'kWh',
   };
@@ -43,9 +46,18 @@ export function mergeSettings(base: Settings, stored: unknown): Settings {
     homeUrl: text('homeUrl') ?? base.homeUrl,
     remoteUrl: text('remoteUrl') ?? base.remoteUrl,
     token: text('token') ?? base.token,
+    site: text('site') ?? base.site,
     powerUnit: s.powerUnit === 'W' || s.powerUnit === 'kW' ? s.powerUnit : base.powerUnit,
     energyUnit: s.energyUnit === 'Wh' || s.energyUnit === 'kWh' ? s.energyUnit : base.energyUnit,
   };
+}
+
+/**
+ * Settings for an app served by a cloud API (`wattboard serve` over MongoDB): that origin is
+ * the remote server, and there is no home server to try. The token is asked for on first use.
+ */
+export function cloudSettings(base: Settings, origin: string): Settings {
+  return { ...base, homeUrl: '', remoteUrl: origin, token: '', site: '' };
 }
 
 /** A URL the app can use: http(s) with a host. Returns an error message or null. */

@@ -1,6 +1,6 @@
 // Energy of calendar periods (/energy/day|week|month|year|years), shared by Now, Day and History.
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getJson } from '@/api/client';
+import { getJson, targetKey } from '@/api/client';
 import { staleTimes } from '@/api/query-client';
 import type { Energy } from '@/api/types';
 import { useTarget } from '@/features/connection/connection-provider';
@@ -9,7 +9,9 @@ import { useClock } from '@/lib/use-clock';
 
 export const energyKeys = {
   all: ['energy'] as const,
-  period: (kind: PeriodKind, key: string) => [...energyKeys.all, kind, key] as const,
+  /** `target` is targetKey() of the server asked: each server's data stays its own. */
+  period: (target: string, kind: PeriodKind, key: string) =>
+    [...energyKeys.all, target, kind, key] as const,
 };
 
 export function energyPath(kind: PeriodKind, key: string): string {
@@ -34,7 +36,7 @@ export function useEnergy(kind: PeriodKind, key: string, options: EnergyQueryOpt
   const target = useTarget();
   const running = isRunning(kind, key, options.today);
   return useQuery({
-    queryKey: energyKeys.period(kind, key),
+    queryKey: energyKeys.period(targetKey(target), kind, key),
     queryFn: ({ signal }) => getJson<Energy>(target!, energyPath(kind, key), { signal }),
     enabled: !!target && options.enabled !== false,
     staleTime: running ? staleTimes.current : staleTimes.past,

@@ -4,7 +4,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Platform } from 'react-native';
-import { apiUrl, getJson } from '@/api/client';
+import { apiUrl, getJson, targetKey } from '@/api/client';
 import { staleTimes } from '@/api/query-client';
 import type { PowerNow } from '@/api/types';
 import { useTarget } from '@/features/connection/connection-provider';
@@ -14,7 +14,7 @@ export const POLL_MS = 1000;
 
 export const powerKeys = {
   all: ['power'] as const,
-  now: () => [...powerKeys.all, 'now'] as const,
+  now: (target: string) => [...powerKeys.all, target, 'now'] as const,
 };
 
 export type LiveMode = 'stream' | 'polling' | 'paused' | 'unavailable';
@@ -28,6 +28,7 @@ export function useLivePower({ visible }: { visible: boolean }) {
   const canStream = Platform.OS === 'web' && typeof EventSource !== 'undefined';
   const [streaming, setStreaming] = useState(false);
   const baseUrl = target?.baseUrl;
+  const server = targetKey(target);
 
   useEffect(() => {
     if (!live || !canStream || !baseUrl) return undefined;
@@ -35,7 +36,7 @@ export function useLivePower({ visible }: { visible: boolean }) {
     source.addEventListener('power', (event) => {
       try {
         queryClient.setQueryData(
-          powerKeys.now(),
+          powerKeys.now(server),
           JSON.parse((event as MessageEvent).data) as PowerNow,
         );
         setStreaming(true);
@@ -49,11 +50,11 @@ export function useLivePower({ visible }: { visible: boolean }) {
       source.close();
       setStreaming(false);
     };
-  }, [live, canStream, baseUrl, queryClient]);
+  }, [live, canStream, baseUrl, server, queryClient]);
 
   const polling = live && !streaming;
   const query = useQuery({
-    queryKey: powerKeys.now(),
+    queryKey: powerKeys.now(server),
     queryFn: ({ signal }) => getJson<PowerNow>(target!, '/power/now', { signal, timeoutMs: 3000 }),
     enabled: polling,
     staleTime: staleTimes.live,

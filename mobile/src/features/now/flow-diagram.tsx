@@ -1,6 +1,6 @@
 // Solar, home and grid as three nodes with the live W; lines whose direction, thickness and
 // dash speed follow the flows. Export turns the grid line around (home → grid).
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { AccessibilityInfo, Animated, Easing, View } from 'react-native';
 import Svg, { Circle, G, Path, Text as SvgText } from 'react-native-svg';
 import { formatPower, type PowerUnit } from '@/lib/format';
@@ -79,7 +79,8 @@ function useReducedMotion(): boolean {
 }
 
 function useDashOffset(run: boolean, cycleMs: number): Animated.Value {
-  const offset = useRef(new Animated.Value(0)).current;
+  // State, not a ref read during render: one Animated.Value for the component's life.
+  const [offset] = useState(() => new Animated.Value(0));
   useEffect(() => {
     if (!run) {
       offset.setValue(0);

@@ -1,9 +1,10 @@
 // Settings: the home and remote servers (with test buttons), the token, and units.
 import { useState } from 'react';
-import { StyleSheet, Text, TextInput, View } from 'react-native';
+import { StyleSheet, Text, View } from 'react-native';
 import { AfterHydration } from '@/components/ui/after-hydration';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
+import { Field } from '@/components/ui/field';
 import { Notice } from '@/components/ui/notice';
 import { Screen } from '@/components/ui/screen';
 import { Segmented } from '@/components/ui/segmented';
@@ -13,53 +14,7 @@ import { urlProblem, type Settings } from '@/features/connection/settings';
 import { storageNote } from '@/features/connection/settings-storage';
 import type { EnergyUnit, PowerUnit } from '@/lib/format';
 import { usePalette } from '@/lib/theme';
-import { useCheckServer } from './api';
-
-function Field({
-  label,
-  value,
-  onChange,
-  placeholder,
-  secure = false,
-  testID,
-  error,
-}: {
-  label: string;
-  value: string;
-  onChange: (text: string) => void;
-  placeholder?: string;
-  secure?: boolean;
-  testID: string;
-  error?: string | null;
-}) {
-  const palette = usePalette();
-  return (
-    <View style={styles.field}>
-      <Text style={[styles.label, { color: palette.text }]}>{label}</Text>
-      <TextInput
-        testID={testID}
-        accessibilityLabel={label}
-        value={value}
-        onChangeText={onChange}
-        placeholder={placeholder}
-        placeholderTextColor={palette.muted}
-        secureTextEntry={secure}
-        autoCapitalize="none"
-        autoCorrect={false}
-        keyboardType={secure ? 'default' : 'url'}
-        style={[
-          styles.input,
-          {
-            color: palette.text,
-            borderColor: error ? palette.danger : palette.border,
-            backgroundColor: palette.background,
-          },
-        ]}
-      />
-      {error ? <Text style={{ color: palette.danger, fontSize: 12 }}>{error}</Text> : null}
-    </View>
-  );
-}
+import { useCheckServer, useSites } from './api';
 
 function CheckResult({ state }: { state: ReturnType<typeof useCheckServer> }) {
   const palette = usePalette();
@@ -193,6 +148,7 @@ function SettingsContent() {
         </View>
         <CheckResult state={checkRemote} />
       </Card>
+      <SiteChoice />
       <View style={styles.actions}>
         <Button
           testID="save-settings"
@@ -235,6 +191,35 @@ function SettingsContent() {
         />
       ) : null}
     </Screen>
+  );
+}
+
+/** A cloud API for several homes: which one this app shows (saved at once, and remembered). */
+function SiteChoice() {
+  const palette = usePalette();
+  const connection = useConnection();
+  const { settings } = connection;
+  const sites = useSites(settings.remoteUrl, settings.token);
+  if (!sites.data || sites.data.length < 2) return null;
+  const chosen =
+    sites.data.find((s) => s.id === settings.site) ?? sites.data.find((s) => s.default);
+  return (
+    <Card title="Home on the remote server" testID="card-site">
+      <Text style={[styles.help, { color: palette.muted }]}>
+        The token opens several homes; the app shows one at a time.
+      </Text>
+      <Segmented
+        testID="site-choice"
+        accessibilityLabel="Home to show"
+        value={chosen?.id ?? ''}
+        onChange={(id) => {
+          const site = sites.data.find((s) => s.id === id);
+          if (site)
+            void connection.saveSettings({ ...settings, site: site.default ? '' : site.id });
+        }}
+        options={sites.data.map((s) => ({ value: s.id, label: s.id }))}
+      />
+    </Card>
   );
 }
 

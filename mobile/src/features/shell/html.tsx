@@ -1,4 +1,7 @@
-// The HTML shell of the static web export: language, viewport, colours before the app loads.
+// The HTML shell of the static web export: language, viewport, colours before the app loads,
+// and what makes it an installable app (manifest, icons, iOS home-screen tags). Each screen
+// sets its own <title> (features/shell/page-title.tsx); the manifest and service worker are in
+// public/.
 import { ScrollViewStyleReset } from 'expo-router/html';
 import type { PropsWithChildren } from 'react';
 
@@ -17,7 +20,14 @@ export default function Html({ children }: PropsWithChildren) {
         <meta name="description" content="Wattboard: live power and energy of a solar home" />
         <meta name="theme-color" content="#0b0f14" media="(prefers-color-scheme: dark)" />
         <meta name="theme-color" content="#f4f6f8" media="(prefers-color-scheme: light)" />
-        <title>Wattboard</title>
+        <link rel="manifest" href="/manifest.webmanifest" />
+        <link rel="icon" type="image/png" sizes="192x192" href="/icons/icon-192.png" />
+        <link rel="apple-touch-icon" sizes="180x180" href="/icons/apple-touch-icon.png" />
+        <meta name="mobile-web-app-capable" content="yes" />
+        <meta name="apple-mobile-web-app-capable" content="yes" />
+        <meta name="apple-mobile-web-app-title" content="Wattboard" />
+        <meta name="apple-mobile-web-app-status-bar-style" content="black-translucent" />
+        <meta name="application-name" content="Wattboard" />
         <ScrollViewStyleReset />
         <style dangerouslySetInnerHTML={{ __html: css }} />
       </head>

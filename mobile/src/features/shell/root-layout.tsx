@@ -1,18 +1,24 @@
-// The app's frame: query client, connection, theme, and the four tabs.
+// The app's frame: query client, connection, theme, the four tabs, and over them the offline
+// banner and (first use from a cloud API) the token prompt.
 import { QueryClientProvider } from '@tanstack/react-query';
 import { DarkTheme, DefaultTheme, ThemeProvider } from 'expo-router';
 import { Tabs } from 'expo-router/js-tabs';
 import { StatusBar } from 'expo-status-bar';
 import { useEffect, useState } from 'react';
+import { View } from 'react-native';
 import { connectFocusToAppState, createQueryClient } from '@/api/query-client';
-import { ConnectionProvider } from '@/features/connection/connection-provider';
+import { ConnectionProvider, useConnection } from '@/features/connection/connection-provider';
+import { TokenPrompt } from '@/features/connection/token-prompt';
+import { registerServiceWorker } from '@/lib/service-worker';
 import { usePalette } from '@/lib/theme';
 import { ConnectionBadge } from './connection-badge';
+import { OfflineBanner } from './offline-banner';
 import { DayIcon, HistoryIcon, NowIcon, SettingsIcon } from './tab-icons';
 
 export default function RootLayout() {
   const [queryClient] = useState(createQueryClient);
   useEffect(connectFocusToAppState, []);
+  useEffect(registerServiceWorker, []);
   return (
     <QueryClientProvider client={queryClient}>
       <ConnectionProvider>
@@ -24,6 +30,7 @@ export default function RootLayout() {
 
 function ThemedTabs() {
   const palette = usePalette();
+  const { status } = useConnection();
   const base = palette.scheme === 'dark' ? DarkTheme : DefaultTheme;
   const theme = {
     ...base,
@@ -39,52 +46,56 @@ function ThemedTabs() {
   return (
     <ThemeProvider value={theme}>
       <StatusBar style={palette.scheme === 'dark' ? 'light' : 'dark'} />
-      <Tabs
-        screenOptions={{
-          headerRight: () => <ConnectionBadge />,
-          tabBarActiveTintColor: palette.accent,
-          tabBarInactiveTintColor: palette.muted,
-          headerTitleStyle: { fontWeight: '700' },
-        }}
-      >
-        <Tabs.Screen
-          name="index"
-          options={{
-            title: 'Now',
-            tabBarAccessibilityLabel: 'Now: live power',
-            tabBarButtonTestID: 'tab-now',
-            tabBarIcon: ({ color, size }) => <NowIcon color={color} size={size} />,
+      <OfflineBanner />
+      <View style={{ flex: 1 }}>
+        <Tabs
+          screenOptions={{
+            headerRight: () => <ConnectionBadge />,
+            tabBarActiveTintColor: palette.accent,
+            tabBarInactiveTintColor: palette.muted,
+            headerTitleStyle: { fontWeight: '700' },
           }}
-        />
-        <Tabs.Screen
-          name="day"
-          options={{
-            title: 'Day',
-            tabBarAccessibilityLabel: 'Day: energy by hour',
-            tabBarButtonTestID: 'tab-day',
-            tabBarIcon: ({ color, size }) => <DayIcon color={color} size={size} />,
-          }}
-        />
-        <Tabs.Screen
-          name="history"
-          options={{
-            title: 'History',
-            tabBarAccessibilityLabel: 'History: weeks, months and years',
-            tabBarButtonTestID: 'tab-history',
-            tabBarIcon: ({ color, size }) => <HistoryIcon color={color} size={size} />,
-          }}
-        />
-        <Tabs.Screen
-          name="settings"
-          options={{
-            title: 'Settings',
-            tabBarAccessibilityLabel: 'Settings: servers and units',
-            tabBarButtonTestID: 'tab-settings',
-            tabBarIcon: ({ color, size }) => <SettingsIcon color={color} size={size} />,
-          }}
-        />
-        <Tabs.Screen name="+not-found" options={{ href: null, title: 'Not found' }} />
-      </Tabs>
+        >
+          <Tabs.Screen
+            name="index"
+            options={{
+              title: 'Now',
+              tabBarAccessibilityLabel: 'Now: live power',
+              tabBarButtonTestID: 'tab-now',
+              tabBarIcon: ({ color, size }) => <NowIcon color={color} size={size} />,
+            }}
+          />
+          <Tabs.Screen
+            name="day"
+            options={{
+              title: 'Day',
+              tabBarAccessibilityLabel: 'Day: energy by hour',
+              tabBarButtonTestID: 'tab-day',
+              tabBarIcon: ({ color, size }) => <DayIcon color={color} size={size} />,
+            }}
+          />
+          <Tabs.Screen
+            name="history"
+            options={{
+              title: 'History',
+              tabBarAccessibilityLabel: 'History: weeks, months and years',
+              tabBarButtonTestID: 'tab-history',
+              tabBarIcon: ({ color, size }) => <HistoryIcon color={color} size={size} />,
+            }}
+          />
+          <Tabs.Screen
+            name="settings"
+            options={{
+              title: 'Settings',
+              tabBarAccessibilityLabel: 'Settings: servers and units',
+              tabBarButtonTestID: 'tab-settings',
+              tabBarIcon: ({ color, size }) => <SettingsIcon color={color} size={size} />,
+            }}
+          />
+          <Tabs.Screen name="+not-found" options={{ href: null, title: 'Not found' }} />
+        </Tabs>
+        {status === 'needs-token' ? <TokenPrompt /> : null}
+      </View>
     </ThemeProvider>
   );
 }

@@ -1,0 +1,2 @@
+// Native apps have no service worker; see service-worker.web.ts.
+export function registerServiceWorker(): void {}
