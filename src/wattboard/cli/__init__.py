@@ -2,14 +2,81 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
+from types import ModuleType
+from typing import Final, NamedTuple
 
 import typer
-from rich.console import Console
 
 from wattboard import __version__
 from wattboard.exceptions import WattboardError
+
+
+class _Lazy(NamedTuple):
+    module: str
+    help: str
+
+
+# Each command's module is imported only when that command runs: `wattboard --help` loads
+# neither FastAPI nor the store, and `run` never loads the emulator's numpy or init's mDNS.
+# The one-line help is repeated here so that the command list needs no import at all;
+# tests/cli/test_lean.py checks that it matches each command's docstring.
+COMMANDS: Final[dict[str, _Lazy]] = {
+    "simulate": _Lazy(
+        "simulate", "Start emulated Shelly Pro 3EM meters (grid on --port, solar on --port + 1)."
+    ),
+    "run": _Lazy(
+        "collect",
+        "Collect live power and every minute record of the meters, and serve the API and app.",
+    ),
+    "backfill": _Lazy(
+        "collect",
+        "Fetch a meter's stored minutes from a date on (the meter keeps about 60 days).",
+    ),
+    "rebuild": _Lazy(
+        "collect",
+        "Recompute every rollup from the minutes (after a change of zone, netting or inversion).",
+    ),
+    "serve": _Lazy("serve", "Serve the API (no meters) over the configured store."),
+    "demo": _Lazy(
+        "serve",
+        "Two emulated meters with 14 days of history, the collector, the API and the app.",
+    ),
+    "init": _Lazy(
+        "init", "Find and check the meters, propose clamp inversions, and write the configuration."
+    ),
+    "doctor": _Lazy(
+        "doctor",
+        "Check the setup; exit 0 when healthy, 1 with each problem and what to do about it.",
+    ),
+    "export": _Lazy(
+        "backup", "Write a consistent SQLite backup of the store, or its minute records as CSV."
+    ),
+    "import": _Lazy(
+        "backup", "Merge a backup, a Wattboard CSV or a meter's own CSV into the store."
+    ),
+}
+
+
+# The emulator's own dependencies, shipped as the `sim` extra (a Pi runs without them).
+SIM_EXTRA: Final = ("numpy", "aiohttp")
+
+
+def require_sim(command: str) -> None:
+    """Fail with the install line when the `sim` extra is missing."""
+    for name in SIM_EXTRA:
+        try:
+            importlib.import_module(name)
+        except ImportError as err:
+            typer.echo(
+                f"error: `wattboard {command}` runs emulated meters, which need {name}: "
+                "install them with  pip install 'wattboard[sim]'",
+                err=True,
+            )
+            raise typer.Exit(1) from err
+
 
 app = typer.Typer(
     name="wattboard",
@@ -18,7 +85,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err_console = Console(stderr=True)
 
 
 def _version(value: bool) -> None:
@@ -44,25 +110,36 @@ def _root(
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _register() -> None:
-    # Imported here so that each command module stays one room (and `--help` stays fast).
-    from wattboard.cli import collect, serve, simulate  # noqa: PLC0415
+def command_module(name: str) -> ModuleType:
+    """Import the module that defines command `name`."""
+    return importlib.import_module(f"wattboard.cli.{COMMANDS[name].module}")
 
-    simulate.register(app)
-    collect.register(app)
-    serve.register(app)
-    from wattboard.cli import backup, doctor, init  # noqa: PLC0415
 
-    init.register(app)
-    doctor.register(app)
-    backup.register(app)
+def register(argv: list[str]) -> None:
+    """Register the command `argv` names for real, and every other one by its help alone."""
+    # The root's options take no values, so the first other word is the command.
+    wanted = next((word for word in argv if not word.startswith("-")), None)
+    if wanted in COMMANDS:
+        command_module(wanted).register(app)
+    registered = {info.name for info in app.registered_commands}
+    for name, lazy in COMMANDS.items():
+        if name not in registered:
+            app.command(name, help=lazy.help)(_listed_only)
+
+
+def _listed_only() -> None:
+    # Never runs: a command named on the command line is registered for real.
+    raise typer.Exit(2)
 
 
 def main() -> None:
     """Run the CLI; a WattboardError becomes a one-line reason and exit code 1."""
-    _register()
+    register(sys.argv[1:])
     try:
         app()
     except WattboardError as err:
-        err_console.print(f"[red]error:[/red] {err}")
+        # Rich is imported here, not at start: an error is the rare path.
+        from rich.console import Console  # noqa: PLC0415
+
+        Console(stderr=True).print(f"[red]error:[/red] {err}")
         sys.exit(1)

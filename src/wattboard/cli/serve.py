@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
+from wattboard.cli import require_sim
 from wattboard.cli.collect import CONFIG_HELP, rebuild_all
 from wattboard.config import Settings, load_settings
 from wattboard.runtime import run_cloud, run_home, stop_on_signals
@@ -56,11 +57,12 @@ def demo(
     ),
 ) -> None:
     """Two emulated meters with 14 days of history, the collector, the API and the app."""
+    require_sim("demo")
     asyncio.run(_demo(host, port, seed, cors_origin))
 
 
 async def _demo(host: str, port: int, seed: int, cors: list[str]) -> None:
-    # The emulator brings numpy and aiohttp: only the commands that need it load it.
+    # The emulator brings numpy and aiohttp (the `sim` extra): only the demo loads it.
     from wattboard.simulator import EmulatorOptions, start_emulators  # noqa: PLC0415
 
     stop = stop_on_signals()

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
+from wattboard.cli import require_sim
+
 if TYPE_CHECKING:
     from wattboard.simulator import EmulatorOptions, Emulators
 
@@ -51,7 +53,9 @@ def simulate(
     pv_kwp: float = typer.Option(10.0, min=0, max=100, help="Peak power of the PV array, kWp."),
 ) -> None:
     """Start emulated Shelly Pro 3EM meters (grid on --port, solar on --port + 1)."""
-    # The emulator brings numpy and aiohttp: only the commands that need it load it.
+    # The emulator brings numpy and aiohttp (the `sim` extra): only the commands that need it
+    # load it.
+    require_sim("simulate")
     from wattboard.simulator import EmulatorOptions  # noqa: PLC0415
 
     try:
