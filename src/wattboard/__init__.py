@@ -1,8 +1,17 @@
 """Wattboard: a self-hosted energy monitor for homes with solar panels."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("wattboard")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    # The version is read on first use: importlib.metadata costs a tenth of `wattboard --help`.
+    if name != "__version__":
+        raise AttributeError(f"module 'wattboard' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        found = version("wattboard")
+    except PackageNotFoundError:  # running from a source tree without installation
+        found = "0.0.0"
+    globals()["__version__"] = found
+    return found

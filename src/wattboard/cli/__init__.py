@@ -10,7 +10,7 @@ from typing import Final, NamedTuple
 
 import typer
 
-from wattboard import __version__
+import wattboard
 from wattboard.exceptions import WattboardError
 
 
@@ -84,12 +84,15 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain Click help: Typer's Rich help loads Rich, Markdown and Pygments, which doubles the
+    # time `wattboard --help` takes (bench/bench_lean.py).
+    rich_markup_mode=None,
 )
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"wattboard {__version__}")
+        typer.echo(f"wattboard {wattboard.__version__}")
         raise typer.Exit
 
 
@@ -124,7 +127,7 @@ def register(argv: list[str]) -> None:
     registered = {info.name for info in app.registered_commands}
     for name, lazy in COMMANDS.items():
         if name not in registered:
-            app.command(name, help=lazy.help)(_listed_only)
+            app.command(name, help=lazy.help, short_help=lazy.help)(_listed_only)
 
 
 def _listed_only() -> None:
