@@ -1,4 +1,7 @@
-"""Settings: one TOML file plus `WATTBOARD_<SECTION>__<KEY>` environment overrides (DESIGN §8)."""
+"""Settings: one TOML file plus `WATTBOARD_<SECTION>__<KEY>` environment overrides.
+
+See the README, "Configuration".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The API's response and request bodies (DESIGN §4); FastAPI turns them into the OpenAPI schema."""
+"""The API's response and request bodies; FastAPI turns them into the OpenAPI schema.
+
+See the README, "The API".
+"""
 
 from __future__ import annotations
 
@@ -154,7 +157,7 @@ Amps = Annotated[float, Field(ge=0, le=10000, description="A")]
 
 
 class ReadingValues(BaseModel):
-    """The per-phase values of a minute record (device names in DESIGN §4)."""
+    """The per-phase values of a minute record (the device's names: docs/shelly-wire.md)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -77,7 +77,10 @@ class MeterLive:
 
 @dataclass(frozen=True, slots=True)
 class Flow:
-    """Site power in W (DESIGN §2): grid + import / − export, solar ≥ 0, home = grid + solar."""
+    """Site power in W: grid + import / − export, solar ≥ 0, home = grid + solar.
+
+    See docs/architecture.md, "Energy semantics".
+    """
 
     ts: float
     grid_w: float

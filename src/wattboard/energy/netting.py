@@ -1,4 +1,6 @@
-"""Flows of a bucket from its quarters under the site's netting mode (DESIGN §2).
+"""Flows of a bucket from its quarters under the site's netting mode.
+
+See docs/architecture.md, "Energy semantics".
 
 `phase` and `minute` settle every minute, so their flows are plain sums. `15min` and `hour`
 settle Σ net over settlement periods aligned to local time: a quarter is its own period, an

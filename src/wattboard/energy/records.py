@@ -15,7 +15,7 @@ MINUTE: Final = 60
 
 @dataclass(frozen=True, slots=True)
 class MinuteRecord:
-    """A device minute record as stored and served (DESIGN §4 field names).
+    """A device minute record as stored and served (the API's field names).
 
     `p_import_wh` / `p_export_wh` are the device's `p_total_act_energy` /
     `p_total_act_ret_energy` for the minute; `p_max_w` / `p_min_w` its

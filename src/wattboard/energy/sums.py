@@ -1,4 +1,6 @@
-"""Site minutes and their additive sums: the one summary rollups keep (DESIGN §2).
+"""Site minutes and their additive sums: the one summary rollups keep.
+
+See docs/architecture.md, "Energy semantics".
 
 A site minute combines the grid meter's record and the solar meters' records of one minute.
 Everything that is not linear across meters (the per-minute netting, solar's `max(0, −net)`,

@@ -1,4 +1,7 @@
-"""Write the TOML configuration (DESIGN §8) and, when secrets stay out of it, an env file."""
+"""Write the TOML configuration and, when secrets stay out of it, an env file.
+
+See the README, "Configuration".
+"""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """Async HTTP client of one Shelly Pro 3EM: RPC over GET, digest auth, history paging, CSV.
 
-Failure policy (FACTS §1.1): transport errors, 5xx answers without an RPC error body and bodies
-that are not JSON at all are transient and retried with exponential backoff; an RPC error body
-(`{"code", "message"}`, whatever the HTTP status) is the device's deliberate answer and is never
-retried, nor is an authentication failure. The password never leaves this module except inside
-a digest `response` hash.
+Failure policy (docs/shelly-wire.md, "Transport"): transport errors, 5xx answers without an RPC
+error body and bodies that are not JSON at all are transient and retried with exponential backoff;
+an RPC error body (`{"code", "message"}`, whatever the HTTP status) is the device's deliberate
+answer and is never retried, nor is an authentication failure. The password never leaves this module
+except inside a digest `response` hash.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Turn the device's stored minute history into `MinuteRecord`s; pure functions, no I/O.
 
-Three sources carry the same records (FACTS §5): `EMData.GetData` pages (JSON), the
-`/emdata/0/data.csv` download, and, in the monophase profile, one `EM1Data.GetData` series per
-channel (ids 0, 1, 2 = phases a, b, c). Columns are read by key name whenever the device sends
-the names, and fall back to the documented device order when it does not.
+Three sources carry the same records (docs/shelly-wire.md, "Minute records"): `EMData.GetData` pages
+(JSON), the `/emdata/0/data.csv` download, and, in the monophase profile, one `EM1Data.GetData`
+series per channel (ids 0, 1, 2 = phases a, b, c). Columns are read by key name whenever the device
+sends the names, and fall back to the documented device order when it does not.
 """
 
 from __future__ import annotations
@@ -151,7 +151,10 @@ def _pick(
 
 
 def _csv_header(lines: list[list[str]]) -> tuple[Sequence[str], list[list[str]]]:
-    """Split off the header line when there is one; without it the columns are FACTS §5.3's."""
+    """Split off the header line when there is one.
+
+    Without it the columns are in the device's order (docs/shelly-wire.md, "Record keys").
+    """
     first = lines[0][0].strip()
     if _is_number(first):
         return TRIPHASE_KEYS, lines

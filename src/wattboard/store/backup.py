@@ -2,8 +2,8 @@
 
 - `backup_database` copies the live database with SQLite's online backup API, so it can run
   while `wattboard run` writes; the copy is a single file (no WAL) checked with `quick_check`.
-- `export_csv` writes minute records with the API's field names (DESIGN §4), one row per meter
-  and minute, as stored, with an `inverted` column naming the phases turned round in them.
+- `export_csv` writes minute records with the API's field names (the README, "The API"), one row per
+  meter and minute, as stored, with an `inverted` column naming the phases turned round in them.
 - `import_backup` merges a backup into a store: minutes, gaps, and the quarter rollups whose
   minutes retention already deleted. Rollups of imported minutes are recomputed in the store's
   own zone and netting.
