@@ -90,8 +90,8 @@ def expected_meter_minutes(start: int, end: int, meters: int, now: int | None = 
     return meters * (max(0, stop - start) // MINUTE)
 
 
-def settle(sums: MinuteSums, level: Level) -> Flows:
-    """Return the flows of minutes summed in `sums`, settled at `level`."""
+def settle(sums: MinuteSums, level: Level, expected: int = 0) -> Flows:
+    """Return the flows of minutes summed in `sums`, settled at `level`, expecting `expected`."""
     if level == "phase":
         grid_import, grid_export = sums.phase_import, sums.phase_export
         self_consumption = sums.self_consumption_phase
@@ -108,6 +108,7 @@ def settle(sums: MinuteSums, level: Level) -> Flows:
         consumption=sums.consumption,
         self_consumption=self_consumption,
         present=sums.present,
+        expected=expected,
         clamped_minutes=sums.clamped_minutes,
         clamped_wh=sums.clamped_wh,
     )

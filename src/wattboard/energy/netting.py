@@ -47,10 +47,10 @@ def bucket_flows(
     inside = sorted(q for q in quarters if start <= q < end)
     match netting:
         case "phase" | "minute":
-            flows = settle(total(quarters[q] for q in inside), netting)
+            return settle(total(quarters[q] for q in inside), netting, expected)
         case _:
             flows = _settle_periods(quarters, inside, start, end, netting, zone)
-    return replace(flows, expected=expected)
+            return replace(flows, expected=expected)
 
 
 def settlement_span(q: int, netting: Literal["15min", "hour"], zone: ZoneInfo) -> tuple[int, int]:

@@ -119,8 +119,11 @@ def site_minute_totals(
 
 def total(sums: Iterable[MinuteSums]) -> MinuteSums:
     """Add up sums (of minutes, quarters or any disjoint sets of minutes)."""
-    result = NO_SUMS
-    for item in sums:
+    # Starting from the first item rather than from zero saves one addition per call: these
+    # sums are most of the work of an hourly view.
+    items = iter(sums)
+    result = next(items, NO_SUMS)
+    for item in items:
         result += item
     return result
 
