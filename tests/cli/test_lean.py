@@ -15,7 +15,16 @@ import typer
 from wattboard.cli import COMMANDS, command_module
 
 # Each of these costs 3–15 MiB of RSS on a Pi (bench_run_steady, bench_cli_help).
-HEAVY = ("numpy", "aiohttp", "zeroconf", "pymongo", "fastapi", "uvicorn", "starlette")
+HEAVY = (
+    "numpy",
+    "aiohttp",
+    "zeroconf",
+    "pymongo",
+    "fastapi",
+    "uvicorn",
+    "starlette",
+    "pygments",
+)
 SERVING = {"fastapi", "uvicorn", "starlette"}
 
 # Runs `wattboard <args>` in this interpreter, then prints which heavy modules it imported.
