@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import tomllib
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -206,9 +205,3 @@ def describe_validation_error(err: ValidationError, source: Path) -> str:
         where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
         lines.append(f"  {where}: {problem['msg']}")
     return "\n".join(lines)
-
-
-@lru_cache(maxsize=1)
-def get_settings(path: Path | None = None) -> Settings:
-    """Return the process-wide settings; tests call `get_settings.cache_clear()` to reload."""
-    return load_settings(path)
