@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from wattboard.energy.netting import Netting
-from wattboard.energy.records import Phase
+from wattboard.energy.records import Phase, Role
 from wattboard.exceptions import ConfigError
 
 APP_NAME = "wattboard"
@@ -95,7 +95,7 @@ class CollectorSettings(BaseModel):
 
 class MeterSettings(BaseModel):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")
-    role: Literal["grid", "solar"]
+    role: Role
     url: str = Field(pattern=r"^https?://[^\s/]+")
     password: SecretStr = SecretStr("")
     invert_phases: list[Phase] = Field(default_factory=list)

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from wattboard.energy.records import Role
+
 FLOW_FIELDS_DOC = "Energies in Wh; ratios and coverage 0..1, null when undefined."
 
 
@@ -65,7 +67,7 @@ class PhaseOut(BaseModel):
 
 class MeterPowerOut(BaseModel):
     id: str
-    role: Literal["grid", "solar"]
+    role: Role
     ts: float | None = Field(description="When this meter's reading arrived (epoch seconds)")
     online: bool
     stale: bool
@@ -141,7 +143,7 @@ class HealthOut(BaseModel):
 
 class MeterOut(BaseModel):
     id: str
-    role: Literal["grid", "solar"]
+    role: Role
     model: str | None
     profile: str | None
     invert_phases: list[str]
@@ -157,7 +159,7 @@ Amps = Annotated[float, Field(ge=0, le=10000, description="A")]
 
 
 class ReadingValues(BaseModel):
-    """The per-phase values of a minute record (the device's names: docs/shelly-wire.md)."""
+    """The per-phase values of a minute record, as the readings endpoints send them."""
 
     model_config = ConfigDict(extra="forbid")
 

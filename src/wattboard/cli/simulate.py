@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from wattboard.cli import require_sim
+from wattboard.energy.records import ROLES
 
 if TYPE_CHECKING:
     from wattboard.simulator import EmulatorOptions, Emulators
@@ -25,7 +26,7 @@ def register(app: typer.Typer) -> None:
 
 def _roles(value: str) -> tuple[str, ...]:
     roles = tuple(part.strip() for part in value.split(",") if part.strip())
-    bad = [r for r in roles if r not in ("grid", "solar")]
+    bad = [r for r in roles if r not in ROLES]
     if bad or not roles or len(set(roles)) != len(roles):
         raise typer.BadParameter("expected a comma-separated list of grid and/or solar")
     return roles

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from wattboard.collector.episodes import Episode
 from wattboard.energy.periods import local_midnight
+from wattboard.energy.records import MINUTE
 from wattboard.energy.sums import QUARTER, quarter_start
 from wattboard.exceptions import ConfigError, StoreError
 from wattboard.store.base import MeterInfo
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from wattboard.store.sqlite import Change
 
 log = logging.getLogger(__name__)
-MINUTE: Final = 60
 DAY: Final = 86400
 # Sized for Atlas M0 (100 operations/s): a batch of 10 000 changes (a week of steady state) is a
 # handful of requests of up to 5000 documents each, never a request per record.

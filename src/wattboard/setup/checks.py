@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from wattboard.collector.service import meter_specs
 from wattboard.config import MeterSettings, Settings
+from wattboard.energy.records import MINUTE
 from wattboard.exceptions import (
     DeviceAuthError,
     DeviceError,
@@ -30,7 +31,6 @@ from wattboard.shelly.models import RecordsBlock
 from wattboard.store.sqlite import SqliteStore
 
 Status = Literal["ok", "info", "warn", "problem"]
-MINUTE: Final = 60
 # The meter keeps about this many days of minute records (docs/shelly-wire.md, "Minute records").
 DEVICE_DAYS: Final = 60
 PENDING_MINUTES: Final = 10

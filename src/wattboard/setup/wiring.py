@@ -34,11 +34,10 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
-from wattboard.energy.records import PHASES, Phase
+from wattboard.energy.records import PHASES, Phase, Role
 
-Role = Literal["grid", "solar"]
 Powers = tuple[float, float, float]
 
 ACTIVE_W: Final = 20.0

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import httpx
 
+from wattboard.energy.records import MINUTE
 from wattboard.exceptions import (
     DeviceAuthError,
     DeviceProtocolError,
@@ -38,7 +39,6 @@ T = TypeVar("T")
 _LOG = logging.getLogger(__name__)
 CSV_CHUNK_SECONDS: Final = 6 * 3600  # longer single downloads get reset by the device (§5.6)
 _MAX_PAGES: Final = 61 * 1440  # more pages than 60 days of minute records can fill
-_MINUTE: Final = 60
 
 
 class _TransientProtocolError(DeviceProtocolError):
@@ -387,7 +387,7 @@ def _page_limit(ts: int, end_ts: int | None) -> int:
     """Bound the pages of one range: each page that advances holds at least one minute."""
     if end_ts is None:
         return _MAX_PAGES
-    return max(0, end_ts - ts) // _MINUTE + 2
+    return max(0, end_ts - ts) // MINUTE + 2
 
 
 def _within(records: list[MinuteRecord], start: int, end: int) -> list[MinuteRecord]:

@@ -13,7 +13,12 @@ import io
 import math
 from typing import TYPE_CHECKING, Final
 
-from wattboard.energy.records import PHASE_FIELDS, RECORD_FIELDS, MinuteRecord
+from wattboard.energy.records import (
+    PHASE_FIELDS,
+    RECORD_FIELDS,
+    MinuteRecord,
+    record_from_values,
+)
 from wattboard.exceptions import DeviceProtocolError
 from wattboard.shelly.models import MONOPHASE_KEYS, TRIPHASE_KEYS
 
@@ -47,7 +52,8 @@ def page_records(page: EmDataPage, *, meter: str) -> list[MinuteRecord]:
     keys = page.get("keys") or TRIPHASE_KEYS
     columns = _column_indexes(keys, RECORD_KEYS)
     return [
-        MinuteRecord(meter, ts, *_pick(row, columns, ts, keys)) for ts, row in _rows(page, keys)
+        record_from_values(meter, ts, _pick(row, columns, ts, keys))
+        for ts, row in _rows(page, keys)
     ]
 
 
@@ -60,7 +66,7 @@ def csv_records(text: str, *, meter: str) -> list[MinuteRecord]:
     columns = _column_indexes(keys, RECORD_KEYS)
     # Only the 18 columns a record keeps are converted (and checked): a 60-day backfill parses
     # 170,000 rows of 51 values, and the other 33 would cost most of the time on a Pi.
-    return [MinuteRecord(meter, ts, *values) for ts, values in _csv_rows(body, keys, columns)]
+    return [record_from_values(meter, ts, values) for ts, values in _csv_rows(body, keys, columns)]
 
 
 def _csv_rows(
@@ -89,7 +95,9 @@ def monophase_records(
     # A minute flushed between the three channel reads is left for the next fetch.
     common = set(values["a"]).intersection(values["b"], values["c"])
     return [
-        MinuteRecord(meter, ts, *(values[phase][ts][index] for phase, index in _MONOPHASE_LAYOUT))
+        record_from_values(
+            meter, ts, [values[phase][ts][index] for phase, index in _MONOPHASE_LAYOUT]
+        )
         for ts in sorted(common)
     ]
 

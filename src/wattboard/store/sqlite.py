@@ -14,20 +14,26 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from wattboard.energy.flows import Flows
+from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows
 from wattboard.energy.netting import Netting, bucket_flows
 from wattboard.energy.periods import local_day, local_midnight, period
-from wattboard.energy.records import PHASES, MinuteRecord, Phase
-from wattboard.energy.sums import QUARTER, SUM_FIELDS, MinuteSums, quarter_start, site_minute_totals
+from wattboard.energy.records import PHASES, MinuteRecord, Phase, Role
+from wattboard.energy.sums import (
+    QUARTER,
+    SUM_FIELDS,
+    MinuteSums,
+    quarter_start,
+    site_minute_totals,
+    sums_from_row,
+)
 from wattboard.exceptions import InvalidInputError, MigrationError, StoreError
 from wattboard.store.base import DayRow, MeterInfo
-from wattboard.store.codec import decode, encode
+from wattboard.store.codec import ENERGY_SCALE, decode, encode
 from wattboard.store.schema import MIGRATIONS, MINUTE_COLUMNS, SCHEMA_VERSION
 
-Role = Literal["grid", "solar"]
 Progress = Callable[[int, int], None]
 DAY: Final = 86400
 REBUILD_CHUNK: Final = 7 * DAY
@@ -45,16 +51,13 @@ _INSERT_GAP: Final = (
     "INSERT INTO gaps VALUES (?, ?, ?, ?) ON CONFLICT (meter, start) "
     "DO UPDATE SET end = max(end, excluded.end), reason = excluded.reason"
 )
-_FLOW_TOTALS: Final = (
-    "total(grid_import), total(grid_export), total(solar), total(consumption), "
-    "total(self_consumption), total(present), total(clamped_minutes), total(clamped_wh)"
-)
+# The days table has a column per stored Flows field, in field order.
+_FLOW_COLUMNS: Final = ", ".join(STORED_FLOW_FIELDS)
+_FLOW_TOTALS: Final = ", ".join(f"total({name})" for name in STORED_FLOW_FIELDS)
 # The quarter table has a column per MinuteSums field, in field order.
 SUM_COLUMNS: Final = ", ".join(SUM_FIELDS)
-_FLOW_COLUMNS: Final = (
-    "grid_import, grid_export, solar, consumption, self_consumption, present, "
-    "clamped_minutes, clamped_wh"
-)
+_SUM_SLOTS: Final = ", ".join("?" * (len(SUM_FIELDS) + 1))
+_DAY_SLOTS: Final = ", ".join("?" * (len(STORED_FLOW_FIELDS) + 3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +175,8 @@ class SqliteStore:
         num = self._num(meter)
         with self._db:
             touched = self._db.execute(
-                "SELECT DISTINCT ts - ts % 900 FROM minutes WHERE meter = ? AND ts >= ? AND ts < ?",
+                f"SELECT DISTINCT ts - ts % {QUARTER} FROM minutes "
+                "WHERE meter = ? AND ts >= ? AND ts < ?",
                 (num, start, end),
             ).fetchall()
             count = self._db.execute(
@@ -206,7 +210,7 @@ class SqliteStore:
             sums = self._site_quarters(first, last + QUARTER)
             self._db.execute("DELETE FROM quarters WHERE start >= ? AND start <= ?", (first, last))
             self._db.executemany(
-                f"INSERT INTO quarters (start, {SUM_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+                f"INSERT INTO quarters (start, {SUM_COLUMNS}) VALUES ({_SUM_SLOTS})",
                 [(q, *_sum_values(s)) for q, s in sums.items()],
             )
         for day in sorted({local_day(q, self.zone) for q in quarters}):
@@ -223,7 +227,7 @@ class SqliteStore:
             (*roles, start, end),
         )
         for num, ts, imp, exp in cursor:
-            pair = (imp / 10_000, exp / 10_000)
+            pair = (imp / ENERGY_SCALE, exp / ENERGY_SCALE)
             if roles[num] == "grid":
                 grid[ts] = pair
             else:
@@ -244,7 +248,7 @@ class SqliteStore:
             return
         flows = bucket_flows(quarters, span.start, span.end, netting=self.netting, zone=self.zone)
         self._db.execute(
-            f"INSERT INTO days (day, start, end, {_FLOW_COLUMNS}) VALUES ({', '.join('?' * 11)})",
+            f"INSERT INTO days (day, start, end, {_FLOW_COLUMNS}) VALUES ({_DAY_SLOTS})",
             (day, span.start, span.end, *_flow_values(flows)),
         )
 
@@ -443,7 +447,7 @@ class SqliteStore:
             f"SELECT start, {SUM_COLUMNS} FROM quarters WHERE start >= ? AND start < ?",
             (start, end),
         )
-        return {q: MinuteSums(*values) for q, *values in rows}
+        return {q: sums_from_row(values) for q, *values in rows}
 
     def day_rows(self, start: int, end: int) -> list[DayRow]:
         """Return the local-day rollups whose day starts within `[start, end)`."""
@@ -587,11 +591,11 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _flows(values: Sequence[float]) -> Flows:
-    imp, exp, solar, consumption, self_consumption, present, clamped, clamped_wh = values
-    # Positional, in Flows' field order (expected = 0: readers set it): this runs per day row.
-    return Flows(
-        imp, exp, solar, consumption, self_consumption, int(present), 0, int(clamped), clamped_wh
-    )
+    """Return the flows of a row of `STORED_FLOW_FIELDS` (`expected` is the reader's to set)."""
+    row: dict[str, Any] = dict(zip(STORED_FLOW_FIELDS, values, strict=True))
+    # total() of a count is a float in SQLite.
+    row["present"], row["clamped_minutes"] = int(row["present"]), int(row["clamped_minutes"])
+    return Flows(**row)
 
 
 def _checked_ts(ts: int) -> int:
@@ -619,18 +623,11 @@ def _spans(stamps: Sequence[int], split: int) -> Iterable[tuple[int, int]]:
 
 
 def _sum_values(s: MinuteSums) -> tuple[float | int, ...]:
-    return (
-        s.net, s.phase_import, s.phase_export, s.minute_import, s.minute_export, s.solar,
-        s.consumption, s.self_consumption_phase, s.self_consumption_minute, s.present,
-        s.clamped_minutes, s.clamped_wh,
-    )  # fmt: skip
+    return tuple(getattr(s, name) for name in SUM_FIELDS)
 
 
 def _flow_values(f: Flows) -> tuple[float | int, ...]:
-    return (
-        f.grid_import, f.grid_export, f.solar, f.consumption, f.self_consumption, f.present,
-        f.clamped_minutes, f.clamped_wh,
-    )  # fmt: skip
+    return tuple(getattr(f, name) for name in STORED_FLOW_FIELDS)
 
 
 __all__ = ["PHASES", "Change", "DayRow", "MeterSpec", "SqliteStore"]
