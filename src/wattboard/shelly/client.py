@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
@@ -20,6 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
+from wattboard.backoff import Backoff
 from wattboard.energy.records import MINUTE
 from wattboard.exceptions import (
     DeviceAuthError,
@@ -30,7 +30,7 @@ from wattboard.exceptions import (
 from wattboard.shelly import digest, models, parse
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+    from collections.abc import AsyncIterator, Callable, Mapping
     from types import TracebackType
 
     from wattboard.energy.records import MinuteRecord
@@ -65,21 +65,6 @@ def csv_target(ts: int, end_ts: int, component_id: int = 0) -> str:
 
 def _json(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Exponential backoff with jitter; `sleep` and `jitter` are injectable for tests."""
-
-    base: float = 0.25
-    cap: float = 5.0
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-    jitter: Callable[[], float] = random.random
-
-    def delay(self, attempt: int) -> float:
-        """Return the pause before retry `attempt` (0-based): half fixed, half random."""
-        ceiling = min(self.cap, self.base * 2.0**attempt)
-        return ceiling / 2 + self.jitter() * ceiling / 2
 
 
 @dataclass(slots=True)
