@@ -37,6 +37,7 @@ from wattboard.store.schema import MIGRATIONS, MINUTE_COLUMNS, SCHEMA_VERSION
 Progress = Callable[[int, int], None]
 DAY: Final = 86400
 REBUILD_CHUNK: Final = 7 * DAY
+SUMS_KEPT: Final = 4096  # spans of day sums kept between changes (a few hundred bytes each)
 LAST_TS: Final = 253_370_764_800  # 9998-12-31: callers pass huge ends for "everything"
 # Written minutes further apart than this are logged as separate changes, so a scattered
 # upsert does not make the replicator resend everything in between.
@@ -91,6 +92,9 @@ class SqliteStore:
         self.netting: Netting = netting
         self._specs = list(meters)
         self._db = _connect(path)
+        # Sums of day rollups per span, valid while nothing changed the database (see day_sums).
+        self._sums: dict[tuple[int, int], Flows] = {}
+        self._sums_version: tuple[int, int] = (-1, -1)
         self._migrate()
         self._meters = self._register(self._specs)
         with self._db:
@@ -465,20 +469,33 @@ class SqliteStore:
 
     def day_sums(self, spans: Sequence[tuple[int, int]]) -> list[Flows]:
         """Return the sum of the day rollups starting within each `[start, end)` span."""
+        # Ten years of days take milliseconds to add up, and the app asks for the same years and
+        # months again and again: the sums are kept until the database changes, by this
+        # connection (total_changes) or by another process (data_version).
+        version = (
+            self._db.total_changes,
+            int(self._db.execute("PRAGMA data_version").fetchone()[0]),
+        )
+        if version != self._sums_version or len(self._sums) > SUMS_KEPT:
+            self._sums.clear()
+            self._sums_version = version
+        result = []
+        for span in spans:
+            flows = self._sums.get(span)
+            if flows is None:
+                flows = self._sums[span] = self._day_sum(*span)
+            result.append(flows)
+        return result
+
+    def _day_sum(self, start: int, end: int) -> Flows:
         # As in day_rows: a range of the day key walks the table itself; through the index on
         # `start` every row would cost a second lookup (a third of /energy/years).
         query = (
             f"SELECT {_FLOW_TOTALS} FROM days "
             "WHERE day >= ? AND day <= ? AND start >= ? AND start < ?"
         )
-        return [
-            _flows(
-                self._db.execute(
-                    query, (self._day_key(start), self._day_key(end), start, end)
-                ).fetchone()
-            )
-            for start, end in spans
-        ]
+        args = (self._day_key(start), self._day_key(end), start, end)
+        return _flows(self._db.execute(query, args).fetchone())
 
     def gaps(self, meter: str) -> list[tuple[int, int, str]]:
         rows = self._db.execute(
