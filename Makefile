@@ -12,7 +12,7 @@ NODE_OK := $(shell node -e 'const [a,b]=process.versions.node.split(".").map(Num
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,sim]'  # sim: the emulator, for the demo and the tests
 	touch $(STAMP)
 
 demo: $(STAMP) web

@@ -11,7 +11,8 @@ runs (`--fresh` builds it again); the build's own timings are kept beside it in 
    on 127.0.0.1, in a child process (`_serve.py`); this process sends keep-alive HTTP/1.1
    requests one at a time with httpx, in random order over the views, each for a random period
    of the ten years: /energy/day|week|month|year and /energy/years. Latency is measured at the
-   client, so it includes HTTP and the client's own overhead.
+   client, so it includes HTTP and the client's own overhead. Then the server's CPU time per
+   request of each view (from /proc), which a busy machine does not inflate as it does latency.
 2. Store layer, same file: per random month and per year, `SqliteStore.day_rows` for the span
    (the rollup query behind /energy/month and /energy/year), and day_rows plus the report
    assembly (`period_buckets` + `from_days`), against one SQL aggregate over the raw minutes:
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -57,6 +59,7 @@ CHUNK_DAYS: Final = 7  # both meters' records of a week per executemany pair
 REQUESTS: Final = 300  # per view
 VIEW_BUDGET_S: Final = 60.0  # a view that is this slow in total stops early (and says so)
 WARMUP: Final = 10  # requests per view before measuring
+CPU_REQUESTS: Final = 200  # per view, one view after another, for the server's CPU time
 STORE_MONTHS: Final = 24  # random months measured at the store layer (and all ten years)
 ROLLUP_REPEATS: Final = 30
 BASELINE_REPEATS: Final = 3
@@ -223,7 +226,8 @@ def _api_latency(path: Path, rng: random.Random) -> dict[str, Any]:
     rng.shuffle(plan)
     samples: dict[str, list[float]] = {view: [] for view in VIEWS}
     spent = dict.fromkeys(VIEWS, 0.0)
-    with serving(path) as (url, _), httpx.Client(base_url=f"{url}/api/v1", timeout=60) as client:
+    cpu: dict[str, float] = {}
+    with serving(path) as (url, pid), httpx.Client(base_url=f"{url}/api/v1", timeout=60) as client:
         for view in VIEWS:
             for p in paths[view][:WARMUP]:
                 _get(client, view, p)
@@ -231,13 +235,33 @@ def _api_latency(path: Path, rng: random.Random) -> dict[str, Any]:
             if spent[view] < VIEW_BUDGET_S * 1000:
                 samples[view].append(_get(client, view, p))
                 spent[view] += samples[view][-1]
+        for view in VIEWS:
+            cpu[view] = _server_cpu_ms(client, view, paths[view][:CPU_REQUESTS], pid)
     results: dict[str, Any] = {}
     for view in VIEWS:
         results[f"api_{view}_requests"] = len(samples[view])
         results[f"api_{view}_p50_ms"] = round(statistics.median(samples[view]), 2)
         results[f"api_{view}_p99_ms"] = round(_percentile(samples[view], 0.99), 2)
         results[f"api_{view}_max_ms"] = round(max(samples[view]), 2)
+        results[f"api_{view}_server_cpu_ms"] = round(cpu[view], 3)
     return results
+
+
+def _server_cpu_ms(client: httpx.Client, view: str, paths: list[str], pid: int) -> float:
+    """Return the server's CPU time per request of `view` (user + system, from /proc).
+
+    Latency on a shared machine includes the wait for a core; the CPU time does not, so it
+    says what a view costs even when the wall clock cannot.
+    """
+    before = _cpu_seconds(pid)
+    for p in paths:
+        _get(client, view, p)
+    return (_cpu_seconds(pid) - before) * 1000 / len(paths)
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(samples: list[float], fraction: float) -> float:
@@ -351,8 +375,8 @@ def _store_layer(path: Path, rng: random.Random) -> dict[str, Any]:
 
 
 TARGETS: Final[dict[str, float]] = {
-    **{f"api_{view}_p50_ms": 5.0 for view in VIEWS},
-    **{f"api_{view}_p99_ms": 25.0 for view in VIEWS},
+    **{f"api_{view}_p50_ms": 1.5 for view in VIEWS},
+    **{f"api_{view}_p99_ms": 6.0 for view in VIEWS},
     "store_month_speedup_x": 100.0,
     "store_year_speedup_x": 100.0,
 }
@@ -362,6 +386,7 @@ def _met(results: dict[str, Any]) -> dict[str, bool]:
     return {
         name: results[name] >= bound if name.endswith("_x") else results[name] <= bound
         for name, bound in TARGETS.items()
+        if name in results
     }
 
 
@@ -375,13 +400,16 @@ def _timed(label: str) -> Iterator[None]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="build the cached data set again")
+    parser.add_argument("--api-only", action="store_true", help="skip the store-layer part")
     args = parser.parse_args()
     with _timed("data set"):
         path, built, hit = _dataset(args.fresh)
     print(f"data set: {path} (cache {'hit' if hit else 'built'})", file=sys.stderr)
     rng = random.Random(SEED)
-    with _timed("store layer"):
-        store = _store_layer(path, rng)
+    store: dict[str, Any] = {}
+    if not args.api_only:
+        with _timed("store layer"):
+            store = _store_layer(path, rng)
     with _timed("API"):
         api = _api_latency(path, rng)
     results: dict[str, Any] = {
@@ -397,7 +425,7 @@ def main() -> None:
         "meters joined per minute",
         **store,
     }
-    results["targets_met"] = _met(results)
+    results["targets_met"] = _met({k: v for k, v in results.items() if k in TARGETS})
     report("api_energy", results, TARGETS)
 
 

@@ -1,10 +1,12 @@
-"""Settings: one TOML file plus `WATTBOARD_<SECTION>__<KEY>` environment overrides (DESIGN §8)."""
+"""Settings: one TOML file plus `WATTBOARD_<SECTION>__<KEY>` environment overrides.
+
+See the README, "Configuration".
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,7 +16,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from wattboard.energy.netting import Netting
-from wattboard.energy.records import Phase
+from wattboard.energy.records import Phase, Role
 from wattboard.exceptions import ConfigError
 
 APP_NAME = "wattboard"
@@ -93,7 +95,7 @@ class CollectorSettings(BaseModel):
 
 class MeterSettings(BaseModel):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")
-    role: Literal["grid", "solar"]
+    role: Role
     url: str = Field(pattern=r"^https?://[^\s/]+")
     password: SecretStr = SecretStr("")
     invert_phases: list[Phase] = Field(default_factory=list)
@@ -203,9 +205,3 @@ def describe_validation_error(err: ValidationError, source: Path) -> str:
         where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
         lines.append(f"  {where}: {problem['msg']}")
     return "\n".join(lines)
-
-
-@lru_cache(maxsize=1)
-def get_settings(path: Path | None = None) -> Settings:
-    """Return the process-wide settings; tests call `get_settings.cache_clear()` to reload."""
-    return load_settings(path)

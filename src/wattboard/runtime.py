@@ -8,20 +8,20 @@ import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
-
-from wattboard.api.app import create_app
-from wattboard.api.context import ApiContext
-from wattboard.api.server import bind, bound_url, serve
-from wattboard.api.sites import SiteDispatcher
-from wattboard.api.static import find_web_dir
 from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings
 from wattboard.exceptions import ConfigError
 from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from wattboard.api.context import ApiContext
     from wattboard.collector.replicate import Replicator
+
+# The API (FastAPI, uvicorn: 15 MiB of RSS) is imported by the functions that serve it, not
+# here: `backfill` and `rebuild` use this module's rebuild check and never serve
+# (tests/cli/test_lean.py pins it).
 
 log = logging.getLogger("wattboard")
 Announce = Callable[[str], None]
@@ -52,6 +52,9 @@ def home_context(
     replicator: Replicator | None = None,
 ) -> ApiContext:
     """The API at home: reads and writes SQLite, live power from the collector."""
+    from wattboard.api.context import ApiContext  # noqa: PLC0415 - see the imports above
+    from wattboard.api.static import find_web_dir  # noqa: PLC0415
+
     data = SqliteReaderWriter(store)
     return ApiContext(
         site_id=settings.site.id,
@@ -92,6 +95,9 @@ async def run_home(
     announce: Announce | None = None,
 ) -> None:
     """Run the API over SQLite, with the collector when `collect`, until `stop` is set."""
+    from wattboard.api.app import create_app  # noqa: PLC0415 - see the imports above
+    from wattboard.api.server import bind, bound_url, serve  # noqa: PLC0415
+
     sock = bind(settings.api.host, settings.api.port)
     store = open_store(settings)
     await store.open()
@@ -119,6 +125,11 @@ async def run_cloud(
     settings: Settings, stop: asyncio.Event, announce: Announce | None = None
 ) -> None:
     """Serve the read-only, token-locked API over the MongoDB replica until `stop` is set."""
+    from wattboard.api.app import create_app  # noqa: PLC0415 - see the imports above
+    from wattboard.api.context import ApiContext  # noqa: PLC0415
+    from wattboard.api.server import bind, bound_url, serve  # noqa: PLC0415
+    from wattboard.api.sites import SiteDispatcher  # noqa: PLC0415
+    from wattboard.api.static import find_web_dir  # noqa: PLC0415
     from wattboard.store.mongo import MongoReplica, SiteInfo  # noqa: PLC0415 - optional extra
 
     if settings.mongo is None:

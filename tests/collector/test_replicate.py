@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +25,14 @@ from tests.mongo_server import (
     sqlite_store,
     until,
 )
-from wattboard.collector.replicate import Backoff, Replicator, day_span, fingerprint, merge
+from wattboard.backoff import Backoff
+from wattboard.collector.replicate import (
+    REPLICA_BACKOFF,
+    Replicator,
+    day_span,
+    fingerprint,
+    merge,
+)
 from wattboard.collector.service import Collector, open_store
 from wattboard.energy.records import MinuteRecord
 from wattboard.exceptions import ReplicaError
@@ -36,7 +44,7 @@ from wattboard.store.sqlite import MeterSpec
 
 SITE = "home"
 FAR = 4_102_444_800  # 2100-01-01: after anything stored
-FAST = Backoff(first=0.05, limit=0.2)
+FAST = Backoff(base=0.05, cap=0.2)
 ENERGY = ("a_imp", "b_imp", "c_imp", "a_exp", "b_exp", "c_exp")
 # A name that never resolves (RFC 2606) rather than a closed port: pymongo cancels a monitor
 # mid-connect when a client closes and then leaks that socket (a ResourceWarning).
@@ -128,15 +136,16 @@ def test_replicate_merge_joins_overlapping_and_touching_spans() -> None:
     assert merge(spans) == [(0, 180), (600, 700)]  # 0–60–120–180 touch; 600–660 ∪ 630–700
 
 
-def test_replicate_backoff_doubles_up_to_its_limit() -> None:
-    backoff = Backoff(first=2.0, limit=300.0, jitter=0.0)
-    delays = [backoff.delay(n) for n in (1, 2, 3, 8, 9, 20)]
+def test_replicate_backoff_doubles_up_to_five_minutes() -> None:
+    steady = replace(REPLICA_BACKOFF, jitter=lambda: 1.0)
+    delays = [steady.delay(failures - 1) for failures in (1, 2, 3, 8, 9, 20)]
     assert delays == [2.0, 4.0, 8.0, 256.0, 300.0, 300.0]  # 2 × 2^(n−1), capped at 300
 
 
-def test_replicate_backoff_jitter_stays_within_ten_percent() -> None:
-    delays = [Backoff(first=10.0).delay(1) for _ in range(200)]
-    assert all(9.0 <= d <= 11.0 for d in delays)  # 10 s ± 10 %
+def test_replicate_backoff_jitter_takes_off_at_most_a_fifth() -> None:
+    delays = [REPLICA_BACKOFF.delay(2) for _ in range(200)]
+    assert all(6.4 <= d <= 8.0 for d in delays)  # 8 s, less up to 20 %
+    assert len(set(delays)) > 1
 
 
 def test_replicate_day_span_covers_a_23_hour_day() -> None:

@@ -66,7 +66,8 @@ def quarters_of(day, minutes):
 
 
 def assert_consistent(flows):
-    """Check the identities of DESIGN §2 that hold for any bucket."""
+    """Check the identities of docs/architecture.md, "Energy semantics", that hold for any
+    bucket."""
     balance = flows.grid_import - flows.grid_export + flows.solar + flows.clamped_wh
     assert flows.consumption == pytest.approx(balance, abs=1e-3)
     assert -1e-9 <= flows.self_consumption <= min(flows.solar, flows.consumption) + 1e-9

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.shelly.payloads import load
+from wattboard.backoff import Backoff
 from wattboard.energy.records import MinuteRecord
 from wattboard.exceptions import (
     DeviceAuthError,
@@ -17,7 +18,7 @@ from wattboard.exceptions import (
     DeviceUnreachableError,
 )
 from wattboard.shelly import client
-from wattboard.shelly.client import Backoff, DigestChallenge, ShellyClient, csv_target, rpc_target
+from wattboard.shelly.client import DigestChallenge, ShellyClient, csv_target, rpc_target
 
 WORKED = load("constructed/digest_auth_worked_example_COMPUTED.json")
 CHALLENGE = (
@@ -87,18 +88,6 @@ def test_digest_challenge_refuses_md5() -> None:
 def test_digest_challenge_refuses_header_without_nonce() -> None:
     with pytest.raises(DeviceAuthError, match="unusable digest challenge"):
         DigestChallenge.from_header('Digest realm="x"')
-
-
-def test_backoff_delay_doubles_and_jitters_within_half() -> None:
-    low = Backoff(base=0.25, jitter=lambda: 0.0)
-    high = Backoff(base=0.25, jitter=lambda: 1.0)
-    assert [low.delay(n) for n in range(3)] == [0.125, 0.25, 0.5]  # half of 0.25 × 2ⁿ
-    assert [high.delay(n) for n in range(3)] == [0.25, 0.5, 1.0]  # all of 0.25 × 2ⁿ
-
-
-def test_backoff_delay_is_capped() -> None:
-    backoff = Backoff(base=1.0, cap=5.0, jitter=lambda: 1.0)
-    assert backoff.delay(10) == 5.0  # 1 × 2¹⁰ = 1024 s, capped
 
 
 def test_rpc_error_reads_the_body_not_the_status() -> None:

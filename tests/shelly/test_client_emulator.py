@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from wattboard.backoff import Backoff
 from wattboard.exceptions import (
     DeviceAuthError,
     DeviceProtocolError,
     DeviceRpcError,
     DeviceUnreachableError,
 )
-from wattboard.shelly.client import Backoff, ShellyClient
+from wattboard.shelly.client import ShellyClient
 from wattboard.simulator import EmulatorOptions, Emulators, start_emulators
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ VALIDATORS: dict[str, Callable[[object], object]] = {
     "Sys.GetStatus": models.validate_sys_status,
 }
 EXTRACTED = sorted(path.name for path in (FIXTURES / "extracted").glob("*.json"))
-EM1_STATUS = {  # FACTS §5.4, a Pro EM-50 trace
+EM1_STATUS = {  # docs/shelly-wire.md, "Monophase profile"; a Pro EM-50 trace
     "id": 0,
     "current": 0.02,
     "voltage": 230.4,

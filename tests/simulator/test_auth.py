@@ -1,4 +1,7 @@
-"""Digest authentication of the emulator on the HTTP and the JSON-RPC channel (FACTS §1.5)."""
+"""Digest authentication of the emulator on the HTTP and the JSON-RPC channel.
+
+See docs/shelly-wire.md, "Authentication".
+"""
 
 from __future__ import annotations
 

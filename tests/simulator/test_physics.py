@@ -45,7 +45,8 @@ def day_records(site: SitePhysics, day: date) -> tuple[np.ndarray, np.ndarray]:
 
 
 def consumption_wh(grid: np.ndarray, solar: np.ndarray) -> float:
-    """Household use by DESIGN §2 with minute netting: grid import − grid export + solar."""
+    """Household use by docs/architecture.md with minute netting: grid import − grid export +
+    solar."""
     grid_net = (grid[:, IMPORT] - grid[:, EXPORT]).sum(axis=1)
     solar_wh = np.maximum(-(solar[:, IMPORT] - solar[:, EXPORT]).sum(axis=1), 0.0)
     return float(grid_net.sum() + solar_wh.sum())

@@ -1,4 +1,4 @@
-"""The emulator's wire protocol against real device payloads and FACTS.md."""
+"""The emulator's wire protocol against real device payloads and docs/shelly-wire.md."""
 
 from __future__ import annotations
 

@@ -216,3 +216,20 @@ def test_store_new_meter_records_its_configured_inversion(tmp_path: Path) -> Non
     # Rows ingested from now on are inverted by the collector: nothing is left to rebuild.
     assert store.needs_rebuild() == []
     store.close()
+
+
+def test_store_day_sums_follow_every_change(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "w.db", zone=HELSINKI, netting="minute", meters=METERS)
+    june = (T0 - 3 * 3600, T0 + 29 * 86400)  # the month's local days, kept between reads
+    try:
+        store.upsert([rec("grid", T0 + 60 * i, a=(1.0, 0.0)) for i in range(10)])
+        assert store.day_sums([june])[0].grid_import == pytest.approx(10.0)
+        store.upsert([rec("grid", T0 + 3600, a=(2.5, 0.0))])  # this connection writes
+        assert store.day_sums([june])[0].grid_import == pytest.approx(12.5)
+        # Another process (`wattboard import`, a second connection) writes too.
+        other = SqliteStore(tmp_path / "w.db", zone=HELSINKI, netting="minute", meters=METERS)
+        other.delete("grid", T0, T0 + 300)
+        other.close()
+        assert store.day_sums([june])[0].grid_import == pytest.approx(7.5)
+    finally:
+        store.close()

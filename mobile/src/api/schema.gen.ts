@@ -877,7 +877,7 @@ export interface components {
         };
         /**
          * ReadingValues
-         * @description The per-phase values of a minute record (device names in DESIGN §4).
+         * @description The per-phase values of a minute record, as the readings endpoints send them.
          */
         ReadingValues: {
             /**

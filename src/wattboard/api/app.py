@@ -1,4 +1,4 @@
-"""The FastAPI application: every endpoint of DESIGN §4 under /api/v1, the app's web build at /."""
+"""The FastAPI application: every endpoint under /api/v1, the app's web build at /."""
 
 from __future__ import annotations
 

@@ -15,7 +15,9 @@ from wattboard.api.timefmt import INSTANT_PATTERN
 bearer = HTTPBearer(auto_error=False, description="api.token of the server")
 
 
-def context(request: Request) -> ApiContext:
+# Dependencies are `async def` although they never wait: FastAPI runs a plain `def` dependency
+# on a worker thread, and that hop per request cost more than the rest of a calendar view.
+async def context(request: Request) -> ApiContext:
     ctx: ApiContext = request.app.state.ctx
     return ctx
 
@@ -30,13 +32,13 @@ def _token_ok(ctx: ApiContext, credentials: HTTPAuthorizationCredentials | None)
     return hmac.compare_digest(credentials.credentials.encode(), ctx.token.encode())
 
 
-def read_access(ctx: Ctx, credentials: Credentials) -> None:
+async def read_access(ctx: Ctx, credentials: Credentials) -> None:
     """The cloud API wants the token for every read (the home API's reads are open)."""
     if not _token_ok(ctx, credentials):
         raise ApiProblem(401, "Unauthorized", "send 'Authorization: Bearer <api.token>'")
 
 
-def write_access(ctx: Ctx, credentials: Credentials) -> None:
+async def write_access(ctx: Ctx, credentials: Credentials) -> None:
     """Every write needs the token; without a configured token writes are off."""
     if not ctx.token:
         raise ApiProblem(

@@ -2,34 +2,62 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Protocol
 
 from prometheus_client import CollectorRegistry, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
     from wattboard.api.context import ApiContext
 
 
+class MeterCounts(Protocol):
+    """What the collector counts per meter."""
+
+    @property
+    def polls(self) -> int: ...
+
+    @property
+    def poll_failures(self) -> int: ...
+
+    @property
+    def records_ingested(self) -> int: ...
+
+
+class _CollectorCounters(Collector):
+    """The collector's own counters as Prometheus counters, read from it at scrape time.
+
+    They are counters (they only grow while a process runs), but the collector keeps them, so
+    they cannot be `Counter`s that this module increments: a custom collector reports them.
+    """
+
+    def __init__(self) -> None:
+        self.stats: Mapping[str, MeterCounts] = {}
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        polls = CounterMetricFamily("wattboard_polls", "Live polls per meter", labels=["meter"])
+        failures = CounterMetricFamily(
+            "wattboard_poll_failures", "Failed live polls per meter", labels=["meter"]
+        )
+        ingested = CounterMetricFamily(
+            "wattboard_records_ingested", "Minute records stored", labels=["meter"]
+        )
+        for meter, stats in self.stats.items():
+            polls.add_metric([meter], stats.polls)
+            failures.add_metric([meter], stats.poll_failures)
+            ingested.add_metric([meter], stats.records_ingested)
+        yield from (polls, failures, ingested)
+
+
 class Metrics:
-    """Gauges mirror the collector's counters (it keeps them; Prometheus only reads)."""
+    """The collector's counters, gauges of record age and replication lag, request latency."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        self.polls = Gauge(
-            "wattboard_polls_total", "Live polls per meter", ["meter"], registry=self.registry
-        )
-        self.failures = Gauge(
-            "wattboard_poll_failures_total",
-            "Failed live polls per meter",
-            ["meter"],
-            registry=self.registry,
-        )
-        self.ingested = Gauge(
-            "wattboard_records_ingested_total",
-            "Minute records stored",
-            ["meter"],
-            registry=self.registry,
-        )
+        self.counters = _CollectorCounters()
+        self.registry.register(self.counters)
         self.age = Gauge(
             "wattboard_last_record_age_seconds",
             "Age of the newest stored minute",
@@ -50,10 +78,7 @@ class Metrics:
         )
 
     def refresh(self, ctx: ApiContext, last_records: dict[str, int | None], now: float) -> None:
-        for meter, stats in ctx.stats().items():
-            self.polls.labels(meter).set(stats.polls)
-            self.failures.labels(meter).set(stats.poll_failures)
-            self.ingested.labels(meter).set(stats.records_ingested)
+        self.counters.stats = ctx.stats()
         for meter, last in last_records.items():
             if last is not None:
                 # A record covers [ts, ts+60): it is complete, and so "fresh", at ts + 60.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,10 +11,50 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from wattboard.api.timefmt import INSTANT_PATTERN
-from wattboard.exceptions import InvalidInputError, StoreError, WattboardError
+from wattboard.exceptions import (
+    ConfigError,
+    DeviceAuthError,
+    DeviceError,
+    DeviceProtocolError,
+    DeviceRpcError,
+    DeviceUnreachableError,
+    InvalidInputError,
+    MigrationError,
+    ReplicaError,
+    StoreError,
+    WattboardError,
+)
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
+
+
+class Failure(NamedTuple):
+    """How the API answers one kind of failure; the exception's own text goes to the log only."""
+
+    status: int
+    title: str
+    detail: str
+
+
+# Each WattboardError subtype has its own answer; the most specific class of an error wins.
+# The details are fixed texts: messages may hold paths, hosts or connection strings.
+FAILURES: Final[dict[type[WattboardError], Failure]] = {
+    WattboardError: Failure(500, "Internal error", "an unexpected error; see the server log"),
+    ConfigError: Failure(500, "Server misconfigured", "a setting is wrong; see the server log"),
+    StoreError: Failure(503, "Store unavailable", "the data store failed; see the server log"),
+    MigrationError: Failure(
+        503, "Store schema mismatch", "the store's schema does not fit this version"
+    ),
+    ReplicaError: Failure(503, "Replica unavailable", "MongoDB failed; see the server log"),
+    DeviceError: Failure(502, "Meter error", "talking to a meter failed; see the server log"),
+    DeviceUnreachableError: Failure(502, "Meter unreachable", "a meter did not answer"),
+    DeviceAuthError: Failure(502, "Meter refused access", "a meter refused the password"),
+    DeviceProtocolError: Failure(
+        502, "Unexpected meter answer", "a meter's answer had an unexpected shape"
+    ),
+    DeviceRpcError: Failure(502, "Meter RPC error", "a meter answered with an RPC error"),
+}
 
 
 class ApiProblem(Exception):  # noqa: N818 - it is a response, named after RFC 9457
@@ -47,8 +87,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(InvalidInputError, _invalid_input)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
-    app.add_exception_handler(StoreError, _store)  # type: ignore[arg-type]
-    app.add_exception_handler(WattboardError, _store)  # type: ignore[arg-type]
+    app.add_exception_handler(WattboardError, _failure)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _bug)
 
 
@@ -106,10 +145,15 @@ async def _http(_: Request, err: HTTPException) -> JSONResponse:
     return problem(err.status_code, title, str(err.detail))
 
 
-async def _store(_: Request, err: WattboardError) -> JSONResponse:
-    # Details may hold paths or connection strings: they go to the log, not to the client.
-    log.error("store failure: %s", err)
-    return problem(503, "Store unavailable", "the data store failed; see the server log")
+def failure(err: WattboardError) -> Failure:
+    """Return the answer to `err`: that of its most specific class in `FAILURES`."""
+    return next(FAILURES[kind] for kind in type(err).__mro__ if kind in FAILURES)
+
+
+async def _failure(_: Request, err: WattboardError) -> JSONResponse:
+    answer = failure(err)
+    log.error("%s: %s", answer.title.lower(), err)
+    return problem(answer.status, answer.title, answer.detail)
 
 
 async def _bug(_: Request, err: Exception) -> JSONResponse:

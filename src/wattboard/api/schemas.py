@@ -1,4 +1,7 @@
-"""The API's response and request bodies (DESIGN §4); FastAPI turns them into the OpenAPI schema."""
+"""The API's response and request bodies; FastAPI turns them into the OpenAPI schema.
+
+See the README, "The API".
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+
+from wattboard.energy.records import Role
 
 FLOW_FIELDS_DOC = "Energies in Wh; ratios and coverage 0..1, null when undefined."
 
@@ -79,7 +84,7 @@ class PhaseOut(BaseModel):
 
 class MeterPowerOut(BaseModel):
     id: str
-    role: Literal["grid", "solar"]
+    role: Role
     ts: float | None = Field(description="When this meter's reading arrived (epoch seconds)")
     online: bool
     stale: bool
@@ -166,7 +171,7 @@ class HealthOut(BaseModel):
 
 class MeterOut(BaseModel):
     id: str
-    role: Literal["grid", "solar"]
+    role: Role
     model: str | None
     profile: str | None
     invert_phases: list[str]
@@ -182,7 +187,7 @@ Amps = Annotated[float, Field(ge=0, le=10000, description="A")]
 
 
 class ReadingValues(BaseModel):
-    """The per-phase values of a minute record (device names in DESIGN §4)."""
+    """The per-phase values of a minute record, as the readings endpoints send them."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Final
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, Response
+
+# The web export names its scripts, styles and assets after their content (`_expo/static/…`,
+# `icon.<md5>.png`): such a file never changes, so a browser may keep it for good. Every other
+# file (index.html and the pages) is checked again on each visit, so a new build shows at once.
+HASHED: Final = re.compile(r"(^|/)_expo/static/|[.-][0-9a-f]{20,}\.[A-Za-z0-9]+$")
+IMMUTABLE: Final = "public, max-age=31536000, immutable"
+REVALIDATE: Final = "no-cache"
 
 MISSING = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Wattboard</title>
 <body style="font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.5">
@@ -37,7 +46,7 @@ def router(web_dir: Path | None, *, look_again: bool = False) -> APIRouter:
     found = [web_dir]
 
     @static.get("/{path:path}")
-    async def serve(path: str, request: Request) -> Response:
+    async def serve(path: str) -> Response:
         if path.startswith("api/"):
             raise HTTPException(404, f"no endpoint /{path}; see /docs")
         if found[0] is None and look_again and path in ("", "index.html"):
@@ -47,12 +56,12 @@ def router(web_dir: Path | None, *, look_again: bool = False) -> APIRouter:
             if path in ("", "index.html"):
                 return HTMLResponse(MISSING)
             return HTMLResponse(MISSING, status_code=404)
-        return _file(web_dir, path, request)
+        return _file(web_dir, path)
 
     return static
 
 
-def _file(root: Path, path: str, _request: Request) -> Response:
+def _file(root: Path, path: str) -> Response:
     base = root.resolve()
     for candidate in (path, f"{path}.html", f"{path}/index.html", "index.html" if not path else ""):
         if not candidate:
@@ -60,7 +69,8 @@ def _file(root: Path, path: str, _request: Request) -> Response:
         target = (base / candidate).resolve()
         # Never serve anything outside the build directory (`..` in the path).
         if target.is_relative_to(base) and target.is_file():
-            return FileResponse(target)
+            cache = IMMUTABLE if HASHED.search(candidate) else REVALIDATE
+            return FileResponse(target, headers={"Cache-Control": cache})
     not_found = base / "+not-found.html"
     if not_found.is_file():
         return FileResponse(not_found, status_code=404)

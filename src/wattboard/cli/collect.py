@@ -7,11 +7,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings, default_config_path, load_settings
@@ -20,6 +19,9 @@ from wattboard.exceptions import ConfigError, InvalidInputError
 from wattboard.runtime import rebuild_if_needed, run_home, stop_on_signals
 from wattboard.setup.configfile import ENV_HELP, load_env_beside
 from wattboard.store.asyncstore import AsyncStore
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 log = logging.getLogger("wattboard")
 T = TypeVar("T")
@@ -127,6 +129,9 @@ async def _backfill(settings: Settings, store: AsyncStore, meter: str, start: in
 
 
 def _progress() -> Progress:
+    # Rich is loaded for a progress bar only: `run` and `serve` rarely show one.
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn  # noqa: PLC0415
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

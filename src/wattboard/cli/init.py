@@ -18,13 +18,13 @@ from rich.table import Table
 
 from wattboard.config import Settings, default_config_path, describe_validation_error
 from wattboard.config import system_timezone as host_timezone
-from wattboard.energy.records import Phase
+from wattboard.energy.netting import NETTING_MODES
+from wattboard.energy.records import Phase, Role
 from wattboard.exceptions import ConfigError, DeviceAuthError, DeviceUnreachableError
 from wattboard.setup import configfile, discovery, probe, wiring
 from wattboard.shelly.client import ShellyClient
 
 console = Console()
-NETTINGS: Final = ("phase", "minute", "15min", "hour")
 PASSWORD_TRIES: Final = 3
 PROBE_TIMEOUT: Final = 5.0
 
@@ -54,7 +54,7 @@ class Meter:
     """A meter being set up: where it is, what it is, how to get in, how to read its clamps."""
 
     id: str
-    role: wiring.Role
+    role: Role
     url: str
     facts: probe.DeviceFacts | None = None
     password: str | None = None
@@ -106,7 +106,7 @@ def init(
     """Find and check the meters, propose clamp inversions, and write the configuration."""
     path = config or default_config_path()
     _check_choice("--secrets", secrets, ("config", "env"))
-    _check_choice("--netting", netting, NETTINGS)
+    _check_choice("--netting", netting, NETTING_MODES)
     _confirm_overwrite(path, force=force, interactive=not yes)
     flags = Flags(
         grid=grid,
@@ -450,9 +450,9 @@ def _ask_netting(flags: Flags, given: str | None) -> str:
         console.print(NETTING_GUIDE, highlight=False, markup=False)
     while True:
         answer = _ask(flags, f"Netting ({configfile.NETTING_HELP})", given, "minute")
-        if answer in NETTINGS:
+        if answer in NETTING_MODES:
             return answer
-        console.print(f"Expected one of {', '.join(NETTINGS)}.")
+        console.print(f"Expected one of {', '.join(NETTING_MODES)}.")
 
 
 def _check_choice(option: str, value: str | None, allowed: tuple[str, ...]) -> None:

@@ -10,16 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
+from wattboard.cli import require_sim
 from wattboard.cli.collect import CONFIG_HELP, rebuild_all
 from wattboard.config import Settings, load_settings
 from wattboard.runtime import run_cloud, run_home, stop_on_signals
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from wattboard.simulator import Emulators
 
-console = Console()
 log = logging.getLogger("wattboard")
 DEMO_HISTORY_DAYS = 14
 
@@ -44,7 +45,8 @@ async def _serve(settings: Settings) -> None:
 
 
 def _announce(url: str) -> None:
-    console.print(f"Wattboard at [bold]{url}[/bold]  (API: {url}/api/v1, docs: {url}/docs)")
+    # Plain output: Rich would cost `serve` 4 MB of memory for one line.
+    typer.echo(f"Wattboard at {url}  (API: {url}/api/v1, docs: {url}/docs)")
 
 
 def demo(
@@ -56,13 +58,15 @@ def demo(
     ),
 ) -> None:
     """Two emulated meters with 14 days of history, the collector, the API and the app."""
+    require_sim("demo")
     asyncio.run(_demo(host, port, seed, cors_origin))
 
 
 async def _demo(host: str, port: int, seed: int, cors: list[str]) -> None:
-    # The emulator brings numpy and aiohttp: only the commands that need it load it.
+    # The emulator brings numpy and aiohttp (the `sim` extra): only the demo loads it.
     from wattboard.simulator import EmulatorOptions, start_emulators  # noqa: PLC0415
 
+    console = _console()
     stop = stop_on_signals()
     options = EmulatorOptions(port=0, history_days=DEMO_HISTORY_DAYS, seed=seed)
     with console.status(f"Starting emulated meters with {DEMO_HISTORY_DAYS} days of history…"):
@@ -95,3 +99,9 @@ def demo_settings(
         },
         meters=meters,
     )
+
+
+def _console() -> Console:
+    from rich.console import Console  # noqa: PLC0415 - the demo's spinner only
+
+    return Console()

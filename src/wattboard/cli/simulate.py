@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
+from wattboard.cli import require_sim
+from wattboard.energy.records import ROLES
+
 if TYPE_CHECKING:
     from wattboard.simulator import EmulatorOptions, Emulators
 
@@ -23,7 +26,7 @@ def register(app: typer.Typer) -> None:
 
 def _roles(value: str) -> tuple[str, ...]:
     roles = tuple(part.strip() for part in value.split(",") if part.strip())
-    bad = [r for r in roles if r not in ("grid", "solar")]
+    bad = [r for r in roles if r not in ROLES]
     if bad or not roles or len(set(roles)) != len(roles):
         raise typer.BadParameter("expected a comma-separated list of grid and/or solar")
     return roles
@@ -51,7 +54,9 @@ def simulate(
     pv_kwp: float = typer.Option(10.0, min=0, max=100, help="Peak power of the PV array, kWp."),
 ) -> None:
     """Start emulated Shelly Pro 3EM meters (grid on --port, solar on --port + 1)."""
-    # The emulator brings numpy and aiohttp: only the commands that need it load it.
+    # The emulator brings numpy and aiohttp (the `sim` extra): only the commands that need it
+    # load it.
+    require_sim("simulate")
     from wattboard.simulator import EmulatorOptions  # noqa: PLC0415
 
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(slots=True)
@@ -16,7 +16,6 @@ class Episode:
     failing_since: float | None = None
     failures: int = 0
     last_error: str = ""
-    _clock: float = field(default=0.0, repr=False)
 
     def failed(self, error: Exception) -> None:
         """Count a failure; only the first of an episode is logged as a warning."""

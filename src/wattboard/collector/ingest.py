@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from typing import Final
 
 from wattboard.config import MeterSettings
-from wattboard.energy.records import MinuteRecord, invert_phases
+from wattboard.energy.records import MINUTE, MinuteRecord, invert_phases
 from wattboard.shelly.client import CSV_CHUNK_SECONDS, ShellyClient
 from wattboard.store.asyncstore import AsyncStore
 
 log = logging.getLogger(__name__)
-MINUTE: Final = 60
 # Below this many missing minutes GetData (six records a call) is cheaper than a CSV download.
 CSV_THRESHOLD: Final = 15 * MINUTE
 GAP_OLDER: Final = "older than the meter keeps"

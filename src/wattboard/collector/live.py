@@ -77,10 +77,11 @@ class MeterLive:
 
 @dataclass(frozen=True, slots=True)
 class Flow:
-    """Site power in W (DESIGN §2): grid + import / − export, solar ≥ 0, home = grid + solar.
+    """Site power in W: grid + import / − export, solar ≥ 0, home = grid + solar.
 
     `home_w` is never negative: when grid + solar falls below zero (a stale solar reading next
     to a fresh export, a reversed clamp) it is 0 and `deficit_w` says by how much it fell.
+    See docs/architecture.md, "Energy semantics".
     """
 
     ts: float

@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import random
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -28,8 +27,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
+from wattboard.backoff import Backoff
 from wattboard.collector.episodes import Episode
 from wattboard.energy.periods import local_midnight
+from wattboard.energy.records import MINUTE
 from wattboard.energy.sums import QUARTER, quarter_start
 from wattboard.exceptions import ConfigError, StoreError
 from wattboard.store.base import MeterInfo
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from wattboard.store.sqlite import Change
 
 log = logging.getLogger(__name__)
-MINUTE: Final = 60
 DAY: Final = 86400
 # Sized for Atlas M0 (100 operations/s): a batch of 10 000 changes (a week of steady state) is a
 # handful of requests of up to 5000 documents each, never a request per record.
@@ -55,19 +55,8 @@ HEARTBEAT: Final = 60.0
 FOLLOWED: Final = (MINUTES, FLOWS_15M, FLOWS_DAY)
 
 
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Exponential backoff while MongoDB is unreachable: first, doubled per failure, capped."""
-
-    first: float = 2.0
-    limit: float = 300.0
-    jitter: float = 0.1
-
-    def delay(self, failures: int) -> float:
-        """Return the pause after `failures` failures in a row (1 = the first failure)."""
-        base = min(self.limit, self.first * 2.0 ** max(0, failures - 1))
-        # Jitter keeps many Pis that lost the same cluster from coming back in step.
-        return base * (1.0 + random.uniform(-self.jitter, self.jitter))
+# While MongoDB is unreachable: 2 s, doubled per failure, at most 5 minutes.
+REPLICA_BACKOFF: Final = Backoff(base=2.0, cap=300.0, spread=0.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +121,7 @@ class Replicator:
         self.site = site
         self.writer = replica.writer(site)
         self.interval = interval
-        self.backoff = backoff or Backoff()
+        self.backoff = backoff or REPLICA_BACKOFF
         self.page = page
         self.change_rows = change_rows
         self.documents = 0
@@ -209,7 +198,9 @@ class Replicator:
                 except StoreError as err:  # ReplicaError included: MongoDB down or refusing
                     self._episode.failed(err)
                     await self._measure_quietly()
-                    await self._pause(stop, self.backoff.delay(self._episode.failures), wake=False)
+                    await self._pause(
+                        stop, self.backoff.delay(self._episode.failures - 1), wake=False
+                    )
                 else:
                     self._episode.succeeded()
                     await self._pause(stop, self.interval, wake=True)

@@ -23,7 +23,8 @@ from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.sqlite import MeterSpec, SqliteStore
 
 log = logging.getLogger(__name__)
-# Records of minute T are saved just after T+60 (FACTS §1.4): ask a little after the minute.
+# Records of minute T are saved just after T+60 (docs/shelly-wire.md, "Notifications and timing"):
+# ask a little after the minute.
 AFTER_MINUTE: Final = 3.0
 LIVE_TIMEOUT: Final = 3.0
 RETENTION_EVERY: Final = 86400.0

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Final, Literal
 
+from wattboard.energy.records import MINUTE
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from wattboard.energy.sums import MinuteSums
 
-MINUTE: Final = 60
 # How the grid of a group of quarters is settled: per phase and minute, per minute, or as one
 # settlement period whose Σ net is billed.
 Level = Literal["phase", "minute", "period"]
@@ -59,19 +60,21 @@ class Flows:
 
     def __add__(self, other: Flows) -> Flows:
         return Flows(
-            self.grid_import + other.grid_import,
-            self.grid_export + other.grid_export,
-            self.solar + other.solar,
-            self.consumption + other.consumption,
-            self.self_consumption + other.self_consumption,
-            self.present + other.present,
-            self.expected + other.expected,
-            self.clamped_minutes + other.clamped_minutes,
-            self.clamped_wh + other.clamped_wh,
+            grid_import=self.grid_import + other.grid_import,
+            grid_export=self.grid_export + other.grid_export,
+            solar=self.solar + other.solar,
+            consumption=self.consumption + other.consumption,
+            self_consumption=self.self_consumption + other.self_consumption,
+            present=self.present + other.present,
+            expected=self.expected + other.expected,
+            clamped_minutes=self.clamped_minutes + other.clamped_minutes,
+            clamped_wh=self.clamped_wh + other.clamped_wh,
         )
 
 
 FLOW_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in fields(Flows))
+# What a stored day keeps: every field but `expected`, which readers set for their bucket.
+STORED_FLOW_FIELDS: Final[tuple[str, ...]] = tuple(f for f in FLOW_FIELDS if f != "expected")
 NO_FLOWS: Final = Flows()
 
 
@@ -90,8 +93,8 @@ def expected_meter_minutes(start: int, end: int, meters: int, now: int | None = 
     return meters * (max(0, stop - start) // MINUTE)
 
 
-def settle(sums: MinuteSums, level: Level) -> Flows:
-    """Return the flows of minutes summed in `sums`, settled at `level`."""
+def settle(sums: MinuteSums, level: Level, expected: int = 0) -> Flows:
+    """Return the flows of minutes summed in `sums`, settled at `level`, expecting `expected`."""
     if level == "phase":
         grid_import, grid_export = sums.phase_import, sums.phase_export
         self_consumption = sums.self_consumption_phase
@@ -108,6 +111,7 @@ def settle(sums: MinuteSums, level: Level) -> Flows:
         consumption=sums.consumption,
         self_consumption=self_consumption,
         present=sums.present,
+        expected=expected,
         clamped_minutes=sums.clamped_minutes,
         clamped_wh=sums.clamped_wh,
     )

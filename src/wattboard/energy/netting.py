@@ -1,4 +1,6 @@
-"""Flows of a bucket from its quarters under the site's netting mode (DESIGN §2).
+"""Flows of a bucket from its quarters under the site's netting mode.
+
+See docs/architecture.md, "Energy semantics".
 
 `phase` and `minute` settle every minute, so their flows are plain sums. `15min` and `hour`
 settle Σ net over settlement periods aligned to local time: a quarter is its own period, an
@@ -45,10 +47,10 @@ def bucket_flows(
     inside = sorted(q for q in quarters if start <= q < end)
     match netting:
         case "phase" | "minute":
-            flows = settle(total(quarters[q] for q in inside), netting)
+            return settle(total(quarters[q] for q in inside), netting, expected)
         case _:
             flows = _settle_periods(quarters, inside, start, end, netting, zone)
-    return replace(flows, expected=expected)
+            return replace(flows, expected=expected)
 
 
 def settlement_span(q: int, netting: Literal["15min", "hour"], zone: ZoneInfo) -> tuple[int, int]:

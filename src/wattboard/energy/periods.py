@@ -197,6 +197,11 @@ def _next_boundary(ts: int, unit: Unit, zone: ZoneInfo, limit: int) -> int:
         return quarter_start(ts) + QUARTER
     if unit == "hour":
         key = hour_key(ts, zone)
+        # The next local full hour at this offset; unless the offset changes within the hour
+        # (then the quarters tell where), that is where the bucket ends.
+        candidate = (key[0] + 1) * HOUR - key[1]
+        if hour_key(candidate - QUARTER, zone) == key:
+            return candidate
         stop = quarter_start(ts) + QUARTER
         while stop < limit and hour_key(stop, zone) == key:
             stop += QUARTER

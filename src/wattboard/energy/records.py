@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 Phase = Literal["a", "b", "c"]
 PHASES: Final[tuple[Phase, Phase, Phase]] = ("a", "b", "c")
-MINUTE: Final = 60
+# What a meter measures: the grid connection, or a solar inverter's output.
+Role = Literal["grid", "solar"]
+ROLES: Final[tuple[Role, ...]] = get_args(Role)
+MINUTE: Final = 60  # seconds of one record
 
 
 @dataclass(frozen=True, slots=True)
 class MinuteRecord:
-    """A device minute record as stored and served (DESIGN §4 field names).
+    """A device minute record as stored and served (the API's field names).
 
     `p_import_wh` / `p_export_wh` are the device's `p_total_act_energy` /
     `p_total_act_ret_energy` for the minute; `p_max_w` / `p_min_w` its
@@ -58,6 +61,8 @@ class MinuteRecord:
 
 
 RECORD_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in fields(MinuteRecord))
+# The 18 values of a record (its fields after `meter` and `ts`), phase by phase.
+VALUE_FIELDS: Final[tuple[str, ...]] = RECORD_FIELDS[2:]
 PHASE_FIELDS: Final[tuple[str, ...]] = (
     "import_wh",
     "export_wh",
@@ -66,6 +71,13 @@ PHASE_FIELDS: Final[tuple[str, ...]] = (
     "avg_v",
     "avg_a",
 )
+
+
+def record_from_values(meter: str, ts: int, values: Iterable[float]) -> MinuteRecord:
+    """Return the record of `meter` and minute `ts` whose values come in `VALUE_FIELDS` order."""
+    # Any: mypy checks **kwargs against every field's type.
+    named: dict[str, Any] = dict(zip(VALUE_FIELDS, values, strict=True))
+    return MinuteRecord(meter=meter, ts=ts, **named)
 
 
 def invert_phases(record: MinuteRecord, phases: Iterable[Phase]) -> MinuteRecord:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from wattboard.collector.service import meter_specs
 from wattboard.config import MeterSettings, Settings
+from wattboard.energy.records import MINUTE
 from wattboard.exceptions import (
     ConfigError,
     DeviceAuthError,
@@ -34,8 +35,8 @@ from wattboard.shelly.models import RecordsBlock
 from wattboard.store.sqlite import SqliteStore
 
 Status = Literal["ok", "info", "warn", "problem"]
-MINUTE: Final = 60
-DEVICE_DAYS: Final = 60  # the meter keeps about this many days of minute records (FACTS §5)
+# The meter keeps about this many days of minute records (docs/shelly-wire.md, "Minute records").
+DEVICE_DAYS: Final = 60
 PENDING_MINUTES: Final = 10
 RESTART: Final = "restart Wattboard (`sudo systemctl restart wattboard`)"
 

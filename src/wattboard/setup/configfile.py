@@ -1,4 +1,7 @@
-"""Write the TOML configuration (DESIGN §8) and, when secrets stay out of it, an env file."""
+"""Write the TOML configuration and, when secrets stay out of it, an env file.
+
+See the README, "Configuration".
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,11 @@ import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final
 
-from wattboard.energy.records import Phase
+from wattboard.energy.records import Phase, Role
 from wattboard.exceptions import ConfigError
 
-Role = Literal["grid", "solar"]
 NETTING_HELP: Final = "phase | minute | 15min | hour"
 ENV_FILE: Final = "wattboard.env"
 ENV_HELP: Final = "KEY=value file of secrets (default: wattboard.env beside the config, if any)."

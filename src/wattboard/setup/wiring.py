@@ -1,8 +1,9 @@
 """Is a clamp mounted the wrong way round? Plausibility rules on sampled live power; pure.
 
-Sign convention (FACTS §3.1): + is power flowing through the clamp towards the house (import),
-− the other way (export). A solar meter sits on the inverter's feed with its clamps towards the
-house, so production reads negative on it. Samples carry the configured `invert_phases` already.
+Sign convention (docs/shelly-wire.md, "Live power: EM.GetStatus"): + is power flowing through the
+clamp towards the house (import), − the other way (export). A solar meter sits on the inverter's
+feed with its clamps towards the house, so production reads negative on it. Samples carry the
+configured `invert_phases` already.
 
 Rules; a phase is suspect when its rule holds in at least `MAJORITY` of the samples, so that a
 cloud edge or a kettle switching between two reads does not decide:
@@ -33,11 +34,10 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
-from wattboard.energy.records import PHASES, Phase
+from wattboard.energy.records import PHASES, Phase, Role
 
-Role = Literal["grid", "solar"]
 Powers = tuple[float, float, float]
 
 ACTIVE_W: Final = 20.0

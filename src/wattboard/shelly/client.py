@@ -1,10 +1,10 @@
 """Async HTTP client of one Shelly Pro 3EM: RPC over GET, digest auth, history paging, CSV.
 
-Failure policy (FACTS §1.1): transport errors, 5xx answers without an RPC error body and bodies
-that are not JSON at all are transient and retried with exponential backoff; an RPC error body
-(`{"code", "message"}`, whatever the HTTP status) is the device's deliberate answer and is never
-retried, nor is an authentication failure. The password never leaves this module except inside
-a digest `response` hash.
+Failure policy (docs/shelly-wire.md, "Transport"): transport errors, 5xx answers without an RPC
+error body and bodies that are not JSON at all are transient and retried with exponential backoff;
+an RPC error body (`{"code", "message"}`, whatever the HTTP status) is the device's deliberate
+answer and is never retried, nor is an authentication failure. The password never leaves this module
+except inside a digest `response` hash.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
@@ -20,6 +19,8 @@ from urllib.parse import quote
 
 import httpx
 
+from wattboard.backoff import Backoff
+from wattboard.energy.records import MINUTE
 from wattboard.exceptions import (
     DeviceAuthError,
     DeviceProtocolError,
@@ -29,7 +30,7 @@ from wattboard.exceptions import (
 from wattboard.shelly import digest, models, parse
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+    from collections.abc import AsyncIterator, Callable, Mapping
     from types import TracebackType
 
     from wattboard.energy.records import MinuteRecord
@@ -38,7 +39,6 @@ T = TypeVar("T")
 _LOG = logging.getLogger(__name__)
 CSV_CHUNK_SECONDS: Final = 6 * 3600  # longer single downloads get reset by the device (§5.6)
 _MAX_PAGES: Final = 61 * 1440  # more pages than 60 days of minute records can fill
-_MINUTE: Final = 60
 
 
 class _TransientProtocolError(DeviceProtocolError):
@@ -65,21 +65,6 @@ def csv_target(ts: int, end_ts: int, component_id: int = 0) -> str:
 
 def _json(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Exponential backoff with jitter; `sleep` and `jitter` are injectable for tests."""
-
-    base: float = 0.25
-    cap: float = 5.0
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-    jitter: Callable[[], float] = random.random
-
-    def delay(self, attempt: int) -> float:
-        """Return the pause before retry `attempt` (0-based): half fixed, half random."""
-        ceiling = min(self.cap, self.base * 2.0**attempt)
-        return ceiling / 2 + self.jitter() * ceiling / 2
 
 
 @dataclass(slots=True)
@@ -388,7 +373,7 @@ def _page_limit(ts: int, end_ts: int | None) -> int:
     """Bound the pages of one range: each page that advances holds at least one minute."""
     if end_ts is None:
         return _MAX_PAGES
-    return max(0, end_ts - ts) // _MINUTE + 2
+    return max(0, end_ts - ts) // MINUTE + 2
 
 
 def _within(records: list[MinuteRecord], start: int, end: int) -> list[MinuteRecord]:

@@ -1,4 +1,7 @@
-"""Digest authentication as a Shelly Gen2 device does it (SHA-256, user `admin`, FACTS §1.5)."""
+"""Digest authentication as a Shelly Gen2 device does it (SHA-256, user `admin`).
+
+See docs/shelly-wire.md, "Authentication".
+"""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Shelly Pro 3EM payloads typed at the edge, with validators that name the offending key.
 
-Each `TypedDict` describes the bare result of one RPC method (FACTS §2-§5) as the GET form of
-`/rpc/<Method>` returns it. Keys the device omits when empty (`errors`, `flags`) or that only
-newer firmware sends (`ct_type`, `last_sync_ts`) are `NotRequired`; keys this program does not
-know are dropped, so a firmware that adds fields still validates.
+Each `TypedDict` describes the bare result of one RPC method (docs/shelly-wire.md) as the GET form
+of `/rpc/<Method>` returns it. Keys the device omits when empty (`errors`, `flags`) or that only
+newer firmware sends (`ct_type`, `last_sync_ts`) are `NotRequired`; keys this program does not know
+are dropped, so a firmware that adds fields still validates.
 """
 
 from __future__ import annotations
@@ -38,19 +38,20 @@ PHASE_KEYS: Final[tuple[str, ...]] = (
     "min_current",
     "avg_current",
 )
-# FACTS §5.3: the column order of a triphase record when the device omits `keys`.
+# docs/shelly-wire.md, "Record keys": the column order of a triphase record when the device omits
+# `keys`.
 TRIPHASE_KEYS: Final[tuple[str, ...]] = (
     *(f"{phase}_{key}" for phase in "abc" for key in PHASE_KEYS),
     "n_max_current",
     "n_min_current",
     "n_avg_current",
 )
-# FACTS §5.4: an EM1Data record has no fund_* columns.
+# docs/shelly-wire.md, "Monophase profile": an EM1Data record has no fund_* columns.
 MONOPHASE_KEYS: Final[tuple[str, ...]] = tuple(key for key in PHASE_KEYS if "fund" not in key)
 
 
 class DeviceInfo(TypedDict):
-    """`Shelly.GetDeviceInfo` and `GET /shelly` (FACTS §2.1)."""
+    """`Shelly.GetDeviceInfo` and `GET /shelly` (docs/shelly-wire.md, "Device info")."""
 
     name: str | None
     id: str
@@ -71,7 +72,10 @@ class DeviceInfo(TypedDict):
 
 
 class EmStatus(TypedDict):
-    """`EM.GetStatus` of the triphase `em:0` (FACTS §3.1); powers signed, + is import."""
+    """`EM.GetStatus` of the triphase `em:0`; powers signed, + is import.
+
+    See docs/shelly-wire.md, "Live power: EM.GetStatus".
+    """
 
     id: int
     a_current: float | None
@@ -116,7 +120,7 @@ class PhaseAlarms(TypedDict):
 
 
 class EmConfig(TypedDict):
-    """`EM.GetConfig` of `em:0` (FACTS §3.2)."""
+    """`EM.GetConfig` of `em:0` (docs/shelly-wire.md, "Live power: EM.GetStatus")."""
 
     id: int
     name: str | None
@@ -130,7 +134,10 @@ class EmConfig(TypedDict):
 
 
 class EmDataStatus(TypedDict):
-    """`EMData.GetStatus`: the perpetual per-phase counters in Wh (FACTS §4.1)."""
+    """`EMData.GetStatus`: the perpetual per-phase counters in Wh.
+
+    See docs/shelly-wire.md, "Energy counters: EMData.GetStatus".
+    """
 
     id: int
     a_total_act_energy: float
@@ -153,7 +160,7 @@ class RecordsBlock(TypedDict):
 
 
 class EmDataRecords(TypedDict):
-    """`EMData.GetRecords` (FACTS §5.1)."""
+    """`EMData.GetRecords` (docs/shelly-wire.md, "Minute records")."""
 
     data_blocks: list[RecordsBlock]
 
@@ -167,7 +174,10 @@ class DataBlock(TypedDict):
 
 
 class EmDataPage(TypedDict):
-    """`EMData.GetData` and `EM1Data.GetData`: one page of minute records (FACTS §5.2)."""
+    """`EMData.GetData` and `EM1Data.GetData`: one page of minute records.
+
+    See docs/shelly-wire.md, "Minute records".
+    """
 
     keys: NotRequired[list[str]]
     data: list[DataBlock]
@@ -175,7 +185,7 @@ class EmDataPage(TypedDict):
 
 
 class SysStatus(TypedDict):
-    """`Sys.GetStatus` (FACTS §2.3); `time` is local, `unixtime` UTC."""
+    """`Sys.GetStatus` (docs/shelly-wire.md, "Device info"); `time` is local, `unixtime` UTC."""
 
     mac: str
     restart_required: bool
@@ -199,7 +209,10 @@ class SysStatus(TypedDict):
 
 
 class Em1Status(TypedDict):
-    """`EM1.GetStatus` of one monophase channel `em1:<id>` (FACTS §5.4)."""
+    """`EM1.GetStatus` of one monophase channel `em1:<id>`.
+
+    See docs/shelly-wire.md, "Monophase profile".
+    """
 
     id: int
     current: float | None
@@ -214,7 +227,10 @@ class Em1Status(TypedDict):
 
 
 class Em1DataStatus(TypedDict):
-    """`EM1Data.GetStatus`: the counters of one monophase channel (FACTS §5.4)."""
+    """`EM1Data.GetStatus`: the counters of one monophase channel.
+
+    See docs/shelly-wire.md, "Monophase profile".
+    """
 
     id: int
     total_act_energy: float

@@ -1,9 +1,9 @@
 """Turn the device's stored minute history into `MinuteRecord`s; pure functions, no I/O.
 
-Three sources carry the same records (FACTS §5): `EMData.GetData` pages (JSON), the
-`/emdata/0/data.csv` download, and, in the monophase profile, one `EM1Data.GetData` series per
-channel (ids 0, 1, 2 = phases a, b, c). Columns are read by key name whenever the device sends
-the names, and fall back to the documented device order when it does not.
+Three sources carry the same records (docs/shelly-wire.md, "Minute records"): `EMData.GetData` pages
+(JSON), the `/emdata/0/data.csv` download, and, in the monophase profile, one `EM1Data.GetData`
+series per channel (ids 0, 1, 2 = phases a, b, c). Columns are read by key name whenever the device
+sends the names, and fall back to the documented device order when it does not.
 """
 
 from __future__ import annotations
@@ -13,7 +13,12 @@ import io
 import math
 from typing import TYPE_CHECKING, Final
 
-from wattboard.energy.records import PHASE_FIELDS, RECORD_FIELDS, MinuteRecord
+from wattboard.energy.records import (
+    PHASE_FIELDS,
+    RECORD_FIELDS,
+    MinuteRecord,
+    record_from_values,
+)
 from wattboard.exceptions import DeviceProtocolError
 from wattboard.shelly.models import MONOPHASE_KEYS, TRIPHASE_KEYS
 
@@ -47,7 +52,8 @@ def page_records(page: EmDataPage, *, meter: str) -> list[MinuteRecord]:
     keys = page.get("keys") or TRIPHASE_KEYS
     columns = _column_indexes(keys, RECORD_KEYS)
     return [
-        MinuteRecord(meter, ts, *_pick(row, columns, ts, keys)) for ts, row in _rows(page, keys)
+        record_from_values(meter, ts, _pick(row, columns, ts, keys))
+        for ts, row in _rows(page, keys)
     ]
 
 
@@ -60,7 +66,7 @@ def csv_records(text: str, *, meter: str) -> list[MinuteRecord]:
     columns = _column_indexes(keys, RECORD_KEYS)
     # Only the 18 columns a record keeps are converted (and checked): a 60-day backfill parses
     # 170,000 rows of 51 values, and the other 33 would cost most of the time on a Pi.
-    return [MinuteRecord(meter, ts, *values) for ts, values in _csv_rows(body, keys, columns)]
+    return [record_from_values(meter, ts, values) for ts, values in _csv_rows(body, keys, columns)]
 
 
 def _csv_rows(
@@ -89,7 +95,9 @@ def monophase_records(
     # A minute flushed between the three channel reads is left for the next fetch.
     common = set(values["a"]).intersection(values["b"], values["c"])
     return [
-        MinuteRecord(meter, ts, *(values[phase][ts][index] for phase, index in _MONOPHASE_LAYOUT))
+        record_from_values(
+            meter, ts, [values[phase][ts][index] for phase, index in _MONOPHASE_LAYOUT]
+        )
         for ts in sorted(common)
     ]
 
@@ -151,7 +159,10 @@ def _pick(
 
 
 def _csv_header(lines: list[list[str]]) -> tuple[Sequence[str], list[list[str]]]:
-    """Split off the header line when there is one; without it the columns are FACTS §5.3's."""
+    """Split off the header line when there is one.
+
+    Without it the columns are in the device's order (docs/shelly-wire.md, "Record keys").
+    """
     first = lines[0][0].strip()
     if _is_number(first):
         return TRIPHASE_KEYS, lines

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from wattboard.simulator.device import EmulatedMeter, Identity, Role, SimClock
+from wattboard.energy.records import ROLES, Role
+from wattboard.simulator.device import EmulatedMeter, Identity, SimClock
 from wattboard.simulator.physics import SiteParams, SitePhysics
 from wattboard.simulator.server import MeterServer, apply_fault
 
 __all__ = ["EmulatorOptions", "Emulators", "RunningMeter", "apply_fault", "start_emulators"]
 log = logging.getLogger(__name__)
-ROLES: Final = ("grid", "solar")
 SAVE_EVERY: Final = 300.0
 
 

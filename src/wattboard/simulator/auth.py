@@ -1,4 +1,7 @@
-"""The device side of digest authentication: challenges issued, answers checked (FACTS §1.5)."""
+"""The device side of digest authentication: challenges issued, answers checked.
+
+See docs/shelly-wire.md, "Authentication".
+"""
 
 from __future__ import annotations
 

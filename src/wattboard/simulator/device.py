@@ -9,19 +9,18 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from numpy.typing import NDArray
 
-from wattboard.energy.records import PHASES
+from wattboard.energy.records import PHASES, Role
 from wattboard.simulator.memory import PERIOD, RecordMemory
 from wattboard.simulator.minutes import KEYS, aggregate
 from wattboard.simulator.physics import MeterSamples, SitePhysics
 from wattboard.simulator.wire import Fixed
 
-Role = Literal["grid", "solar"]
 RETENTION_DAYS: Final = 60
 DAY: Final = 86400
 # Columns of the per-phase import and export energies in a record, a, b, c in turn.

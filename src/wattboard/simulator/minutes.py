@@ -1,4 +1,7 @@
-"""Aggregate a meter's seconds into the Pro 3EM's minute records (EMData, FACTS §5.3)."""
+"""Aggregate a meter's seconds into the Pro 3EM's minute records (EMData).
+
+See docs/shelly-wire.md, "Record keys".
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from wattboard.simulator.physics import MeterSamples
 F64 = NDArray[np.float64]
 
 PERIOD: Final = 60
-# The device's key order is the client's to know too: one list serves both (FACTS §5.3).
+# The device's key order is the client's to know too: one list serves both (docs/shelly-wire.md,
+# "Record keys").
 KEYS: Final = TRIPHASE_KEYS
 # Decimals of a device record: energies 4, powers 1, voltages and currents 3.
 _PHASE_DECIMALS: Final = (4, 4, 4, 4, 4, 4, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3)

@@ -1,4 +1,7 @@
-"""JSON as the device writes it: fixed decimals with trailing zeros kept (FACTS §5.7)."""
+"""JSON as the device writes it: fixed decimals with trailing zeros kept.
+
+See docs/shelly-wire.md, "Numbers on the wire".
+"""
 
 from __future__ import annotations
 

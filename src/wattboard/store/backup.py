@@ -2,8 +2,8 @@
 
 - `backup_database` copies the live database with SQLite's online backup API, so it can run
   while `wattboard run` writes; the copy is a single file (no WAL) checked with `quick_check`.
-- `export_csv` writes minute records with the API's field names (DESIGN §4), one row per meter
-  and minute, as stored, with an `inverted` column naming the phases turned round in them.
+- `export_csv` writes minute records with the API's field names (the README, "The API"), one row per
+  meter and minute, as stored, with an `inverted` column naming the phases turned round in them.
 - `import_backup` merges a backup into a store: minutes, gaps, and the quarter rollups whose
   minutes retention already deleted. Rollups of imported minutes are recomputed in the store's
   own zone and netting.
@@ -30,8 +30,17 @@ from pathlib import Path
 from typing import Final, Literal, TextIO
 from zoneinfo import ZoneInfo
 
-from wattboard.energy.records import PHASES, RECORD_FIELDS, MinuteRecord, Phase, invert_phases
-from wattboard.energy.sums import MinuteSums
+from wattboard.energy.records import (
+    PHASES,
+    RECORD_FIELDS,
+    VALUE_FIELDS,
+    MinuteRecord,
+    Phase,
+    Role,
+    invert_phases,
+    record_from_values,
+)
+from wattboard.energy.sums import QUARTER, MinuteSums, sums_from_row
 from wattboard.exceptions import DeviceProtocolError, InvalidInputError, StoreError
 from wattboard.shelly.parse import csv_records
 from wattboard.store.codec import decode
@@ -219,8 +228,8 @@ def _wattboard_records(text: str, path: Path) -> list[tuple[MinuteRecord, set[Ph
     records = []
     for line, row in enumerate(reader, start=2):
         try:
-            values = [float(row[name]) for name in RECORD_FIELDS[2:]]
-            record = MinuteRecord(row["meter"], int(row["ts"]), *values)
+            values = [float(row[name]) for name in VALUE_FIELDS]
+            record = record_from_values(row["meter"], int(row["ts"]), values)
         except (TypeError, ValueError) as err:
             raise InvalidInputError("path", f"{path} line {line}: {err}") from err
         records.append((record, {p for p in PHASES if p in (row.get("inverted") or "")}))
@@ -268,8 +277,8 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
 
 def _backup_meters(
     source: sqlite3.Connection,
-) -> dict[str, tuple[Literal["grid", "solar"], set[Phase]]]:
-    meters: dict[str, tuple[Literal["grid", "solar"], set[Phase]]] = {}
+) -> dict[str, tuple[Role, set[Phase]]]:
+    meters: dict[str, tuple[Role, set[Phase]]] = {}
     for meter_id, role, inverted in source.execute("SELECT id, role, inverted FROM meters"):
         phases = {p for p in PHASES if p in inverted}
         meters[meter_id] = ("grid" if role == "grid" else "solar", phases)
@@ -314,9 +323,9 @@ def _orphan_quarters(source: sqlite3.Connection) -> dict[int, MinuteSums]:
     """Return the backup's quarter rollups that no minute of the backup backs any more."""
     rows = source.execute(
         f"SELECT start, {SUM_COLUMNS} FROM quarters q WHERE NOT EXISTS "  # noqa: S608 - constant names
-        "(SELECT 1 FROM minutes WHERE ts >= q.start AND ts < q.start + 900)"
+        f"(SELECT 1 FROM minutes WHERE ts >= q.start AND ts < q.start + {QUARTER})"
     )
-    return {int(start): MinuteSums(*values) for start, *values in rows}
+    return {int(start): sums_from_row(values) for start, *values in rows}
 
 
 def _pages(progress: Progress | None) -> Callable[[int, int, int], object] | None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from wattboard.energy.records import Role
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -13,8 +15,6 @@ if TYPE_CHECKING:
     from wattboard.energy.netting import Netting
     from wattboard.energy.records import MinuteRecord
     from wattboard.energy.sums import MinuteSums
-
-Role = Literal["grid", "solar"]
 
 
 @dataclass(frozen=True, slots=True)

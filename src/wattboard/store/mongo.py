@@ -38,12 +38,12 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, DeleteMany, Replace
 from pymongo.errors import ConfigurationError, InvalidName, PyMongoError
 
 from wattboard import __version__
-from wattboard.energy.flows import Flows
+from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows
 from wattboard.energy.netting import NETTING_MODES, Netting
-from wattboard.energy.records import RECORD_FIELDS, MinuteRecord
+from wattboard.energy.records import ROLES, VALUE_FIELDS, MinuteRecord, Role, record_from_values
 from wattboard.energy.sums import SUM_FIELDS, MinuteSums
 from wattboard.exceptions import ConfigError, InvalidInputError, ReplicaError
-from wattboard.store.base import DayRow, EnergyReader, MeterInfo, Role
+from wattboard.store.base import DayRow, EnergyReader, MeterInfo
 from wattboard.store.schema import MINUTE_COLUMNS
 
 if TYPE_CHECKING:
@@ -60,13 +60,9 @@ TIMESERIES: Final = {"timeField": "ts", "metaField": "meter", "granularity": "mi
 DEFAULT_TIMEOUT: Final = 10.0
 # How long a reader trusts a site's zone, netting and meters before it reads them again.
 SITE_TTL: Final = 60.0
-ROLES: Final[tuple[Role, ...]] = ("grid", "solar")
-_VALUES: Final = RECORD_FIELDS[2:]  # a record's 18 values, in the order of MINUTE_COLUMNS
+_VALUES: Final = VALUE_FIELDS  # a record's 18 values, in the order of MINUTE_COLUMNS
 _COUNTS: Final = frozenset({"present", "clamped_minutes"})
-_DAY_FIELDS: Final = (
-    "grid_import", "grid_export", "solar", "consumption", "self_consumption", "present",
-    "clamped_minutes", "clamped_wh",
-)  # fmt: skip
+_DAY_FIELDS: Final = STORED_FLOW_FIELDS
 _INT64: Final = 2**63 - 1
 # Query bounds beyond the dates Python (and some servers) can decode mean "no bound".
 _FIRST_DATE: Final = int(datetime(1, 1, 1, tzinfo=UTC).timestamp())
@@ -88,7 +84,7 @@ def minute_doc(site: str, record: MinuteRecord) -> Doc:
 
 def record_from_doc(meter: str, doc: Mapping[str, Any]) -> MinuteRecord:
     """Rebuild a record from its `minutes` document."""
-    return MinuteRecord(meter, _epoch(doc["ts"]), *(float(doc[c]) for c in MINUTE_COLUMNS))
+    return record_from_values(meter, _epoch(doc["ts"]), [float(doc[c]) for c in MINUTE_COLUMNS])
 
 
 def quarter_doc(site: str, start: int, sums: MinuteSums) -> Doc:

@@ -9,8 +9,20 @@ from __future__ import annotations
 
 from typing import Final
 
-PHASE_COLUMNS: Final = ("imp", "exp", "max_w", "min_w", "v", "a")
-MINUTE_COLUMNS: Final = tuple(f"{p}_{c}" for p in "abc" for c in PHASE_COLUMNS)
+from wattboard.energy.records import PHASE_FIELDS, VALUE_FIELDS
+
+# The column of each per-phase field of a minute record (short names: the rows are many).
+COLUMN_OF: Final = {
+    "import_wh": "imp",
+    "export_wh": "exp",
+    "max_w": "max_w",
+    "min_w": "min_w",
+    "avg_v": "v",
+    "avg_a": "a",
+}
+PHASE_COLUMNS: Final = tuple(COLUMN_OF[name] for name in PHASE_FIELDS)
+# In the order of the record's values (`VALUE_FIELDS`).
+MINUTE_COLUMNS: Final = tuple(f"{name[0]}_{COLUMN_OF[name[2:]]}" for name in VALUE_FIELDS)
 
 _MINUTES = ",\n    ".join(f"{name} INTEGER NOT NULL" for name in MINUTE_COLUMNS)
 

@@ -14,14 +14,21 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from wattboard.energy.flows import Flows
+from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows
 from wattboard.energy.netting import Netting, bucket_flows
 from wattboard.energy.periods import local_day, local_midnight, period
-from wattboard.energy.records import PHASES, MinuteRecord, Phase
-from wattboard.energy.sums import QUARTER, SUM_FIELDS, MinuteSums, quarter_start, site_minute_totals
+from wattboard.energy.records import PHASES, MinuteRecord, Phase, Role
+from wattboard.energy.sums import (
+    QUARTER,
+    SUM_FIELDS,
+    MinuteSums,
+    quarter_start,
+    site_minute_totals,
+    sums_from_row,
+)
 from wattboard.exceptions import (
     InvalidInputError,
     MigrationError,
@@ -29,13 +36,13 @@ from wattboard.exceptions import (
     StoreError,
 )
 from wattboard.store.base import DayRow, MeterInfo
-from wattboard.store.codec import decode, encode
+from wattboard.store.codec import ENERGY_SCALE, decode, encode
 from wattboard.store.schema import MIGRATIONS, MINUTE_COLUMNS, SCHEMA_VERSION
 
-Role = Literal["grid", "solar"]
 Progress = Callable[[int, int], None]
 DAY: Final = 86400
 REBUILD_CHUNK: Final = 7 * DAY
+SUMS_KEPT: Final = 4096  # spans of day sums kept between changes (a few hundred bytes each)
 LAST_TS: Final = 253_370_764_800  # 9998-12-31: callers pass huge ends for "everything"
 # Written minutes further apart than this are logged as separate changes, so a scattered
 # upsert does not make the replicator resend everything in between.
@@ -50,16 +57,13 @@ _INSERT_GAP: Final = (
     "INSERT INTO gaps VALUES (?, ?, ?, ?) ON CONFLICT (meter, start) "
     "DO UPDATE SET end = max(end, excluded.end), reason = excluded.reason"
 )
-_FLOW_TOTALS: Final = (
-    "total(grid_import), total(grid_export), total(solar), total(consumption), "
-    "total(self_consumption), total(present), total(clamped_minutes), total(clamped_wh)"
-)
+# The days table has a column per stored Flows field, in field order.
+_FLOW_COLUMNS: Final = ", ".join(STORED_FLOW_FIELDS)
+_FLOW_TOTALS: Final = ", ".join(f"total({name})" for name in STORED_FLOW_FIELDS)
 # The quarter table has a column per MinuteSums field, in field order.
 SUM_COLUMNS: Final = ", ".join(SUM_FIELDS)
-_FLOW_COLUMNS: Final = (
-    "grid_import, grid_export, solar, consumption, self_consumption, present, "
-    "clamped_minutes, clamped_wh"
-)
+_SUM_SLOTS: Final = ", ".join("?" * (len(SUM_FIELDS) + 1))
+_DAY_SLOTS: Final = ", ".join("?" * (len(STORED_FLOW_FIELDS) + 3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,9 @@ class SqliteStore:
         self.zone = zone
         self.netting: Netting = netting
         self._specs = list(meters)
+        # Sums of day rollups per span, valid while nothing changed the database (see day_sums).
+        self._sums: dict[tuple[int, int], Flows] = {}
+        self._sums_version: tuple[int, int] = (-1, -1)
         if read_only:
             # Diagnostics beside the running service: no migration, no rows, no new files.
             self._db = _connect_read_only(path)
@@ -208,7 +215,8 @@ class SqliteStore:
         num = self._num(meter)
         with self._db:
             touched = self._db.execute(
-                "SELECT DISTINCT ts - ts % 900 FROM minutes WHERE meter = ? AND ts >= ? AND ts < ?",
+                f"SELECT DISTINCT ts - ts % {QUARTER} FROM minutes "
+                "WHERE meter = ? AND ts >= ? AND ts < ?",
                 (num, start, end),
             ).fetchall()
             count = self._db.execute(
@@ -242,7 +250,7 @@ class SqliteStore:
             sums = self._site_quarters(first, last + QUARTER)
             self._db.execute("DELETE FROM quarters WHERE start >= ? AND start <= ?", (first, last))
             self._db.executemany(
-                f"INSERT INTO quarters (start, {SUM_COLUMNS}) VALUES ({', '.join('?' * 13)})",
+                f"INSERT INTO quarters (start, {SUM_COLUMNS}) VALUES ({_SUM_SLOTS})",
                 [(q, *_sum_values(s)) for q, s in sums.items()],
             )
         for day in sorted({local_day(q, self.zone) for q in quarters}):
@@ -259,7 +267,7 @@ class SqliteStore:
             (*roles, start, end),
         )
         for num, ts, imp, exp in cursor:
-            pair = (imp / 10_000, exp / 10_000)
+            pair = (imp / ENERGY_SCALE, exp / ENERGY_SCALE)
             if roles[num] == "grid":
                 grid[ts] = pair
             else:
@@ -280,7 +288,7 @@ class SqliteStore:
             return
         flows = bucket_flows(quarters, span.start, span.end, netting=self.netting, zone=self.zone)
         self._db.execute(
-            f"INSERT INTO days (day, start, end, {_FLOW_COLUMNS}) VALUES ({', '.join('?' * 11)})",
+            f"INSERT INTO days (day, start, end, {_FLOW_COLUMNS}) VALUES ({_DAY_SLOTS})",
             (day, span.start, span.end, *_flow_values(flows)),
         )
 
@@ -479,7 +487,7 @@ class SqliteStore:
             f"SELECT start, {SUM_COLUMNS} FROM quarters WHERE start >= ? AND start < ?",
             (start, end),
         )
-        return {q: MinuteSums(*values) for q, *values in rows}
+        return {q: sums_from_row(values) for q, *values in rows}
 
     def day_rows(self, start: int, end: int) -> list[DayRow]:
         """Return the local-day rollups whose day starts within `[start, end)`."""
@@ -497,8 +505,33 @@ class SqliteStore:
 
     def day_sums(self, spans: Sequence[tuple[int, int]]) -> list[Flows]:
         """Return the sum of the day rollups starting within each `[start, end)` span."""
-        query = f"SELECT {_FLOW_TOTALS} FROM days WHERE start >= ? AND start < ?"
-        return [_flows(self._db.execute(query, span).fetchone()) for span in spans]
+        # Ten years of days take milliseconds to add up, and the app asks for the same years and
+        # months again and again: the sums are kept until the database changes, by this
+        # connection (total_changes) or by another process (data_version).
+        version = (
+            self._db.total_changes,
+            int(self._db.execute("PRAGMA data_version").fetchone()[0]),
+        )
+        if version != self._sums_version or len(self._sums) > SUMS_KEPT:
+            self._sums.clear()
+            self._sums_version = version
+        result = []
+        for span in spans:
+            flows = self._sums.get(span)
+            if flows is None:
+                flows = self._sums[span] = self._day_sum(*span)
+            result.append(flows)
+        return result
+
+    def _day_sum(self, start: int, end: int) -> Flows:
+        # As in day_rows: a range of the day key walks the table itself; through the index on
+        # `start` every row would cost a second lookup (a third of /energy/years).
+        query = (
+            f"SELECT {_FLOW_TOTALS} FROM days "
+            "WHERE day >= ? AND day <= ? AND start >= ? AND start < ?"
+        )
+        args = (self._day_key(start), self._day_key(end), start, end)
+        return _flows(self._db.execute(query, args).fetchone())
 
     def gaps(self, meter: str) -> list[tuple[int, int, str]]:
         rows = self._db.execute(
@@ -638,11 +671,11 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
 
 
 def _flows(values: Sequence[float]) -> Flows:
-    imp, exp, solar, consumption, self_consumption, present, clamped, clamped_wh = values
-    # Positional, in Flows' field order (expected = 0: readers set it): this runs per day row.
-    return Flows(
-        imp, exp, solar, consumption, self_consumption, int(present), 0, int(clamped), clamped_wh
-    )
+    """Return the flows of a row of `STORED_FLOW_FIELDS` (`expected` is the reader's to set)."""
+    row: dict[str, Any] = dict(zip(STORED_FLOW_FIELDS, values, strict=True))
+    # total() of a count is a float in SQLite.
+    row["present"], row["clamped_minutes"] = int(row["present"]), int(row["clamped_minutes"])
+    return Flows(**row)
 
 
 def _checked_ts(ts: int) -> int:
@@ -670,18 +703,11 @@ def _spans(stamps: Sequence[int], split: int) -> Iterable[tuple[int, int]]:
 
 
 def _sum_values(s: MinuteSums) -> tuple[float | int, ...]:
-    return (
-        s.net, s.phase_import, s.phase_export, s.minute_import, s.minute_export, s.solar,
-        s.consumption, s.self_consumption_phase, s.self_consumption_minute, s.present,
-        s.clamped_minutes, s.clamped_wh,
-    )  # fmt: skip
+    return tuple(getattr(s, name) for name in SUM_FIELDS)
 
 
 def _flow_values(f: Flows) -> tuple[float | int, ...]:
-    return (
-        f.grid_import, f.grid_export, f.solar, f.consumption, f.self_consumption, f.present,
-        f.clamped_minutes, f.clamped_wh,
-    )  # fmt: skip
+    return tuple(getattr(f, name) for name in STORED_FLOW_FIELDS)
 
 
 __all__ = ["PHASES", "Change", "DayRow", "MeterSpec", "SqliteStore"]

@@ -146,7 +146,7 @@ def _out(ctx: ApiContext, kind: OutKind, key: str, span: Bucket, report: Report)
         start_ts=span.start,
         end_ts=span.end,
         totals=flows_out(report.totals),
-        buckets=[_bucket_out(b, f, ctx) for b, f in report.buckets],
+        buckets=[_bucket_out(b, f) for b, f in report.buckets],
     )
 
 
@@ -171,12 +171,12 @@ def _ratio(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _bucket_out(bucket: Bucket, flows: Flows, ctx: ApiContext) -> BucketOut:
-    zone = ctx.reader.zone
+def _bucket_out(bucket: Bucket, flows: Flows) -> BucketOut:
+    # The bucket's local times were formatted when the period was cut.
     return BucketOut(
         key=bucket.key,
-        start=iso(bucket.start, zone),
-        end=iso(bucket.end, zone),
+        start=bucket.local_start,
+        end=bucket.local_end,
         start_ts=bucket.start,
         end_ts=bucket.end,
         **_flow_fields(flows),

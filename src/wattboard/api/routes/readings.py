@@ -107,4 +107,4 @@ async def delete_readings(ctx: Ctx, meter: MeterId, start: Instant, end: EndInst
 
 def _record(meter: str, ts: int, values: ReadingValues) -> MinuteRecord:
     fields = values.model_dump(exclude={"meter", "ts", "time"})
-    return MinuteRecord(meter, ts, **fields)
+    return MinuteRecord(meter=meter, ts=ts, **fields)
