@@ -118,7 +118,9 @@ def running_server(storage: Path, log: Path | None = None) -> Iterator[MongoServ
 
 def fresh_replica(server: MongoServer, database: str | None = None, **options: Any) -> MongoReplica:
     """Return a client on a database of its own (so tests share a server, not data)."""
-    options.setdefault("timeout", 2.0)
+    # Generous: the wire server is pure Python, and a loaded 2-core machine can stall a large
+    # batch past a product-sized socket timeout (3 × this).
+    options.setdefault("timeout", 4.0)
     return MongoReplica.connect(server.uri, database or f"t{uuid.uuid4().hex[:12]}", **options)
 
 
