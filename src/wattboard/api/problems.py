@@ -21,6 +21,7 @@ from wattboard.exceptions import (
     InvalidInputError,
     MigrationError,
     ReplicaError,
+    SchemaVersionError,
     StoreError,
     WattboardError,
 )
@@ -45,6 +46,9 @@ FAILURES: Final[dict[type[WattboardError], Failure]] = {
     StoreError: Failure(503, "Store unavailable", "the data store failed; see the server log"),
     MigrationError: Failure(
         503, "Store schema mismatch", "the store's schema does not fit this version"
+    ),
+    SchemaVersionError: Failure(
+        503, "Store schema of another version", "the store's schema is not this version's"
     ),
     ReplicaError: Failure(503, "Replica unavailable", "MongoDB failed; see the server log"),
     DeviceError: Failure(502, "Meter error", "talking to a meter failed; see the server log"),
