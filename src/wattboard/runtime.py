@@ -15,6 +15,7 @@ from wattboard.api.context import ApiContext
 from wattboard.api.server import bind, bound_url, serve
 from wattboard.api.sites import SiteDispatcher
 from wattboard.api.static import find_web_dir
+from wattboard.collector.live import LiveState
 from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings
 from wattboard.exceptions import ConfigError
@@ -65,6 +66,8 @@ def home_context(
         stats=collector.stats if collector else dict,
         backfilling=(lambda: collector.backfilling) if collector else set,
         replication_lag=replication_lag or (lambda: None),
+        store_problem=(lambda: collector.store_problem) if collector else lambda: None,
+        implausible=lambda: store.run(store.sync.implausible_gaps),
     )
 
 
@@ -107,11 +110,18 @@ async def run_home(
             group.create_task(serve(app, sock, stop))
             if collector is not None:
                 group.create_task(collector.run(stop))
+                group.create_task(_close_on(stop, collector.live))
             if replicator is not None:
                 group.create_task(replicator.run(stop))
     finally:
         sock.close()
         await store.close()
+
+
+async def _close_on(stop: asyncio.Event, live: LiveState) -> None:
+    """End the live streams as soon as the process is told to stop."""
+    await stop.wait()
+    live.close()
 
 
 async def run_cloud(
@@ -142,7 +152,7 @@ async def run_cloud(
         return create_app(ctx)
 
     try:
-        app = SiteDispatcher(await build(site.id), build, set(tokens))
+        app = SiteDispatcher(await build(site.id), build, tokens)
         if announce is not None:
             announce(bound_url(sock))
         await serve(app, sock, stop)

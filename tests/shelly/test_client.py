@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
@@ -9,7 +10,12 @@ import pytest
 
 from tests.shelly.payloads import load
 from wattboard.energy.records import MinuteRecord
-from wattboard.exceptions import DeviceAuthError, DeviceProtocolError, DeviceRpcError
+from wattboard.exceptions import (
+    DeviceAuthError,
+    DeviceProtocolError,
+    DeviceRpcError,
+    DeviceUnreachableError,
+)
 from wattboard.shelly import client
 from wattboard.shelly.client import Backoff, DigestChallenge, ShellyClient, csv_target, rpc_target
 
@@ -194,3 +200,35 @@ async def test_next_page_ts_stops_paging_when_it_should(
     page: Any = {"data": []} if next_ts is None else {"data": [], "next_record_ts": next_ts}
     async with ShellyClient("http://192.0.2.1") as device:
         assert device._next_page_ts(page, 1739876580, end_ts) == expected
+
+
+async def _no_sleep(_: float) -> None:
+    return None
+
+
+async def test_client_moves_a_url_password_out_of_the_url_and_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, "wattboard")
+    async with ShellyClient(
+        "http://admin:Sup3rS3cret@127.0.0.1:9", retries=2, backoff=Backoff(sleep=_no_sleep)
+    ) as device:
+        assert device.url == "http://127.0.0.1:9"
+        assert device._password == "Sup3rS3cret"  # used for digest auth, where it belongs
+        with pytest.raises(DeviceUnreachableError) as caught:
+            await device.device_info()
+    assert "Sup3rS3cret" not in f"{caught.value} {caught.value.url} {device!r}"
+    assert all("Sup3rS3cret" not in r.getMessage() for r in caplog.records)
+
+
+async def test_client_retries_log_at_debug_only(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, "wattboard")
+    async with ShellyClient(
+        "http://127.0.0.1:9", retries=3, backoff=Backoff(sleep=_no_sleep)
+    ) as device:
+        with pytest.raises(DeviceUnreachableError):
+            await device.device_info()
+    retries = [r for r in caplog.records if "retry" in r.getMessage()]
+    # The collector logs a failing meter once per episode: the three retries stay quiet.
+    assert len(retries) == 3
+    assert {r.levelno for r in retries} == {logging.DEBUG}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -11,6 +11,10 @@ from typing import Literal
 from wattboard.collector.live import LiveState
 from wattboard.collector.service import DeviceFacts, MeterStats
 from wattboard.store.base import EnergyReader, EnergyWriter
+
+
+async def _no_gaps() -> list[tuple[str, int, int, str]]:
+    return []
 
 
 @dataclass(slots=True)
@@ -34,5 +38,8 @@ class ApiContext:
     stats: Callable[[], dict[str, MeterStats]] = dict
     backfilling: Callable[[], set[str]] = set
     replication_lag: Callable[[], float | None] = lambda: None
+    # Facts of the collector and store for /health: a failing write, implausible minutes.
+    store_problem: Callable[[], str | None] = lambda: None
+    implausible: Callable[[], Awaitable[list[tuple[str, int, int, str]]]] = _no_gaps
     clock: Callable[[], float] = time.time
     max_batch: int = 10_000

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from wattboard import __version__
 from wattboard.exceptions import WattboardError
@@ -64,5 +66,20 @@ def main() -> None:
     try:
         app()
     except WattboardError as err:
-        err_console.print(f"[red]error:[/red] {err}")
-        sys.exit(1)
+        _fail(err)
+    except BaseExceptionGroup as group:
+        # A part of `run` failing ends its task group: report the reason, not the group.
+        ours = group.subgroup(WattboardError)
+        if ours is None:
+            raise
+        first: BaseException = ours
+        while isinstance(first, BaseExceptionGroup):
+            first = first.exceptions[0]
+        _fail(first)
+
+
+def _fail(err: BaseException) -> NoReturn:
+    # Escaped: messages quote config syntax like [[meters]], which is not markup.
+    # soft_wrap: one line, as journald and grep want it, whatever the terminal's width.
+    err_console.print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True)
+    sys.exit(1)

@@ -16,10 +16,11 @@ import random
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
+from wattboard.config import redact_url
 from wattboard.exceptions import (
     DeviceAuthError,
     DeviceProtocolError,
@@ -124,9 +125,11 @@ class ShellyClient:
         http: httpx.AsyncClient | None = None,
         profile: models.Profile | None = None,
     ) -> None:
-        self.url = url.rstrip("/")
+        # A password given in the URL is the device password, moved out of the URL so that
+        # it is never sent in the clear nor printed in a log or error line.
+        self.url = redact_url(url.rstrip("/"))
         self.meter = meter or self.url
-        self._password = password or None
+        self._password = password or urlsplit(url).password or None
         self._timeout = httpx.Timeout(timeout)
         self._deadline = timeout
         self._retries = retries
@@ -277,7 +280,8 @@ class ShellyClient:
             try:
                 return decode(await self._get(target))
             except _RETRYABLE as err:
-                _LOG.info(
+                # Debug: the caller logs a failing meter once per episode (collector.episodes).
+                _LOG.debug(
                     "%s%s: %s (retry %d of %d)", self.url, target, err, attempt + 1, self._retries
                 )
             await self._backoff.sleep(self._backoff.delay(attempt))
