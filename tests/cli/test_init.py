@@ -190,3 +190,12 @@ async def test_init_names_a_meter_that_does_not_answer(tmp_path: Path) -> None:
     assert isinstance(result.exception, DeviceUnreachableError)
     assert "the grid meter does not answer at http://127.0.0.1:9" in str(result.exception)
     assert not (tmp_path / "w.toml").exists()
+
+
+def test_init_refuses_a_password_in_a_meter_address() -> None:
+    assert init_cli.normalize_url("192.0.2.7/") == "http://192.0.2.7"
+    with pytest.raises(ConfigError) as caught:
+        init_cli.normalize_url("http://admin:hunter2@192.0.2.7")
+    assert "hunter2" not in str(caught.value)
+    assert "(http://192.0.2.7)" in str(caught.value)
+    assert "--password" in str(caught.value)
