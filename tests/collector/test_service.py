@@ -132,3 +132,29 @@ async def test_collector_run_survives_a_full_disk_and_catches_up(tmp_path: Path)
 
 async def _has(store: AsyncStore, meter: str, count: int) -> bool:
     return await _count(store, meter) >= count
+
+
+async def test_collector_restart_does_not_fetch_an_implausible_newest_minute_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "wattboard")
+    async with start_emulators(EmulatorOptions(port=0, history_days=0.01, seed=43)) as sim:
+        grid = sim.meters["grid"]
+        bad = grid.device.memory.last_ts
+        await apply_fault(grid.server, {"kind": "huge_value", "key": "b_avg_voltage"})
+        settings = settings_for(sim, tmp_path / "w.db")
+        store = open_store(settings)
+        await store.open()
+        try:
+            for _ in range(2):  # a start, then a restart on the same store
+                collector = Collector(settings, store)
+                await collector.start()
+                await collector.ingest_once()
+                await collector.aclose()
+                assert collector._ingest[0].watermark is not None
+                assert collector._ingest[0].watermark >= bad
+        finally:
+            await store.close()
+    warnings = [r for r in caplog.records if "implausible value" in r.getMessage()]
+    assert len(warnings) == 1  # the restart did not fetch, nor log, that minute again
+    assert "implausible value from the meter: b_avg_v = 1e+300" in warnings[0].getMessage()

@@ -104,13 +104,22 @@ class Collector:
     async def start(self) -> None:
         """Load each meter's watermark from the store and ask each meter what it is."""
         for ingest in self._ingest:
-            ingest.watermark = await self.store.run(self.store.sync.watermark, ingest.meter.id)
+            ingest.watermark = await self._watermark(ingest.meter.id)
             try:
                 info = await ingest.client.device_info()
             except DeviceError as err:
                 log.warning("meter %s: no device info yet: %s", ingest.meter.id, err)
                 continue
             self.devices[ingest.meter.id] = DeviceFacts(info.get("model"), info.get("profile"))
+
+    async def _watermark(self, meter: str) -> int | None:
+        """Return the newest minute done with: stored, or dropped as implausible (not again)."""
+        sync = self.store.sync
+        stored = await self.store.run(sync.watermark, meter)
+        dropped = await self.store.run(sync.implausible_gaps, 1, meter)
+        if dropped and (stored is None or dropped[0][1] > stored):
+            return dropped[0][1]
+        return stored
 
     def stats(self) -> dict[str, MeterStats]:
         """Return the polls, failures and stored records of every meter."""

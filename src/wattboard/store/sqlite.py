@@ -493,12 +493,14 @@ class SqliteStore:
             # A file damaged badly enough makes the check itself fail: that is its verdict.
             return str(err)
 
-    def implausible_gaps(self, limit: int = 10) -> list[tuple[str, int, int, str]]:
+    def implausible_gaps(
+        self, limit: int = 10, meter: str | None = None
+    ) -> list[tuple[str, int, int, str]]:
         """Return the newest minutes dropped as implausible: (meter, start, end, reason)."""
         rows = self._db.execute(
             "SELECT id, start, end, reason FROM gaps JOIN meters ON meter = num "
-            "WHERE reason LIKE ? ORDER BY start DESC LIMIT ?",
-            (f"{IMPLAUSIBLE}%", limit),
+            "WHERE reason LIKE ? AND (? IS NULL OR id = ?) ORDER BY start DESC LIMIT ?",
+            (f"{IMPLAUSIBLE}%", meter, meter, limit),
         )
         return [(str(m), int(s), int(e), str(r)) for m, s, e, r in rows]
 
