@@ -62,7 +62,7 @@ async def test_cloud_serves_each_site_with_its_own_token(tmp_path: Path) -> None
 
                 async def years(site: str | None, token: str) -> httpx.Response:
                     params = {"site": site} if site else {}
-                    headers = {"Authorization": f"Bearer {token}"}
+                    headers = {"Authorization": f"Bearer {token}"} if token else {}
                     return await client.get("/energy/years", params=params, headers=headers)
 
                 home = (await years(None, HOME)).json()
