@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import resource
 import signal
@@ -95,6 +96,9 @@ async def _measure(streams: int) -> dict[str, float | int]:
             finally:
                 for writer in writers:
                     writer.close()
+                for writer in writers:
+                    with contextlib.suppress(ConnectionError):
+                        await writer.wait_closed()
                 if process.returncode is None:
                     process.kill()
                     await process.wait()

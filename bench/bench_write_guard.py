@@ -54,6 +54,8 @@ async def _post(host: str, port: int) -> tuple[bytes, float, int]:
     status = await asyncio.wait_for(answer, timeout=60)
     elapsed = time.perf_counter() - started
     writer.close()
+    with contextlib.suppress(ConnectionError):
+        await writer.wait_closed()
     return status, elapsed, sent
 
 

@@ -25,7 +25,14 @@ async def _answer_before_body(address: tuple[str, int], headers: dict[str, str])
         # The rest of the body never comes: only an answer given without it arrives in time.
         return await asyncio.wait_for(reader.readline(), timeout=5)
     finally:
-        writer.close()
+        await closed(writer)
+
+
+async def closed(writer: asyncio.StreamWriter) -> None:
+    """Close a connection and wait for it: a socket left to the garbage collector warns."""
+    writer.close()
+    with contextlib.suppress(ConnectionError):
+        await writer.wait_closed()
 
 
 @pytest.mark.parametrize(
@@ -69,7 +76,7 @@ async def test_write_guard_stops_a_chunked_body_at_the_limit(tmp_path: Path) -> 
                 sent += len(chunk)
         status = await asyncio.wait_for(reader.readline(), timeout=5)
         rest = await asyncio.wait_for(reader.read(4096), timeout=5)
-        writer.close()
+        await closed(writer)
     assert status.split(b" ")[1] == b"413"
     body = json.loads(rest.split(b"\r\n\r\n", 1)[1])
     assert body["detail"] == f"the body exceeds {MAX_BODY} bytes; send fewer records"

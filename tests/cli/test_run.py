@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sqlite3
@@ -157,6 +158,9 @@ async def test_run_stops_on_sigterm_with_open_live_streams(tmp_path: Path) -> No
         finally:
             for writer in streams:
                 writer.close()
+            for writer in streams:  # a socket left to the garbage collector warns
+                with contextlib.suppress(ConnectionError):
+                    await writer.wait_closed()
             if process.returncode is None:
                 process.kill()
                 await process.wait()
