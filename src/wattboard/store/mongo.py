@@ -473,10 +473,12 @@ class MongoReader:
         return await asyncio.shield(task)
 
     async def aclose(self) -> None:
-        """Stop a background load of the meters."""
+        """Let a background load of the meters finish (its timeouts bound it) before closing.
+
+        Not cancelled: a query cancelled half-way leaves its connection's socket open.
+        """
         task = self._meters_task
         if task is not None:
-            task.cancel()
             await asyncio.gather(task, return_exceptions=True)
 
     def _meters_loaded_now(self, task: asyncio.Task[list[MeterInfo]]) -> None:
