@@ -17,6 +17,7 @@ from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.mongo import MongoReplica
 
 HOME, CABIN = "home-token-0123456789", "cabin-token-9876543210"
+SHED = "shed-token-5555555555"  # a site with a token whose Pi never replicated
 
 
 def _cloud(uri: str, **api: object) -> Settings:
@@ -53,7 +54,7 @@ async def test_cloud_serves_each_site_with_its_own_token(tmp_path: Path) -> None
         assert imports["home"] != imports["cabin"]
         urls: list[str] = []
         stop = asyncio.Event()
-        settings = _cloud(server.uri, token=HOME, site_tokens={"cabin": CABIN})
+        settings = _cloud(server.uri, token=HOME, site_tokens={"cabin": CABIN, "shed": SHED})
         task = asyncio.create_task(run_cloud(settings, stop, urls.append))
         try:
             await until(lambda: bool(urls))
@@ -61,7 +62,7 @@ async def test_cloud_serves_each_site_with_its_own_token(tmp_path: Path) -> None
 
                 async def years(site: str | None, token: str) -> httpx.Response:
                     params = {"site": site} if site else {}
-                    headers = {"Authorization": f"Bearer {token}"}
+                    headers = {"Authorization": f"Bearer {token}"} if token else {}
                     return await client.get("/energy/years", params=params, headers=headers)
 
                 home = (await years(None, HOME)).json()
@@ -70,8 +71,14 @@ async def test_cloud_serves_each_site_with_its_own_token(tmp_path: Path) -> None
                 assert cabin["totals"]["grid_import"] == pytest.approx(imports["cabin"], abs=0.01)
                 assert (await years("cabin", HOME)).status_code == 401  # home's token, cabin's data
                 assert (await years("home", CABIN)).status_code == 401
-                unknown = await years("attic", HOME)
-                assert (unknown.status_code, unknown.json()["field"]) == (404, "site")
+                # Site ids cannot be probed: an unknown site, a site without data and a wrong
+                # token all get the same 401; only the site's own token learns more.
+                unknown, wrong = await years("attic", HOME), await years("cabin", HOME)
+                empty = await years("shed", "")
+                assert unknown.status_code == wrong.status_code == empty.status_code == 401
+                assert unknown.json() == wrong.json() == empty.json()
+                missing = await years("shed", SHED)
+                assert (missing.status_code, missing.json()["field"]) == (404, "site")
         finally:
             stop.set()
             await task

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wattboard.config import load_settings, system_timezone
+from wattboard.config import load_settings, redact_url, system_timezone
 from wattboard.exceptions import ConfigError
 
 TOML = """
@@ -101,3 +101,37 @@ def test_load_settings_broken_toml_is_an_error(tmp_path: Path) -> None:
 def test_system_timezone_honours_tz(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "America/New_York")
     assert system_timezone() == "America/New_York"
+
+
+@pytest.mark.parametrize(
+    ("fragment", "named", "hint"),
+    [
+        ('password = "x"\npasword = "y"\n', "meters.0.pasword", "did you mean 'password'?"),
+        ('invert_phase = ["b"]\n', "meters.0.invert_phase", "did you mean 'invert_phases'?"),
+        ('\n[api]\ntokn = "t"\n', "api.tokn", "did you mean 'token'?"),
+        ('\n[site]\ncolour = "red"\n', "site.colour", "known keys: id, timezone, netting"),
+    ],
+)
+def test_load_settings_refuses_unknown_keys_in_sections(
+    tmp_path: Path, fragment: str, named: str, hint: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_write(tmp_path, GRID + fragment))
+    assert f"{named}: unknown key" in str(caught.value)
+    assert hint in str(caught.value)
+
+
+def test_load_settings_refuses_a_password_in_the_meter_url(tmp_path: Path) -> None:
+    text = '[[meters]]\nid = "g"\nrole = "grid"\nurl = "http://admin:s3cret@192.0.2.7"\n'
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_write(tmp_path, text))
+    message = str(caught.value)
+    assert "meters.0.url" in message
+    assert "`password` or `password_env`" in message
+    assert "'http://192.0.2.7'" in message
+    assert "s3cret" not in message
+
+
+def test_redact_url_drops_user_info() -> None:
+    assert redact_url("http://admin:pw@10.0.0.5:8080/x") == "http://10.0.0.5:8080/x"
+    assert redact_url("http://10.0.0.5") == "http://10.0.0.5"

@@ -5,14 +5,24 @@ See the README, "Configuration".
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from wattboard.energy.netting import Netting
@@ -20,6 +30,14 @@ from wattboard.energy.records import Phase, Role
 from wattboard.exceptions import ConfigError
 
 APP_NAME = "wattboard"
+
+
+def redact_url(url: str) -> str:
+    """Return `url` without any user info (`user:password@`), for logs and messages."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def system_timezone() -> str:
@@ -47,7 +65,13 @@ def _is_zone(name: str) -> bool:
     return True
 
 
-class SiteSettings(BaseModel):
+class _Section(BaseModel):
+    """A config section: an unknown key is an error, since a misspelt one would be ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SiteSettings(_Section):
     id: str = Field(default="home", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     timezone: str = Field(default_factory=system_timezone)
     netting: Netting = "minute"
@@ -64,7 +88,7 @@ class SiteSettings(BaseModel):
         return ZoneInfo(self.timezone)
 
 
-class StoreSettings(BaseModel):
+class StoreSettings(_Section):
     backend: Literal["sqlite", "mongodb"] = "sqlite"
     path: Path = Path("wattboard.db")
     # Minute records older than this many days are deleted once a day; the quarter and day
@@ -78,7 +102,7 @@ class StoreSettings(BaseModel):
         return Path(platformdirs.user_data_dir(APP_NAME)) / self.path
 
 
-class ApiSettings(BaseModel):
+class ApiSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)  # 0: any free port (tests)
     token: SecretStr = SecretStr("")
@@ -88,12 +112,12 @@ class ApiSettings(BaseModel):
     site_tokens: dict[str, SecretStr] = Field(default_factory=dict)
 
 
-class CollectorSettings(BaseModel):
+class CollectorSettings(_Section):
     live_interval: float = Field(default=1.0, ge=0.2, le=60.0)
     request_timeout: float = Field(default=5.0, gt=0, le=120.0)
 
 
-class MeterSettings(BaseModel):
+class MeterSettings(_Section):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")
     role: Role
     url: str = Field(pattern=r"^https?://[^\s/]+")
@@ -103,6 +127,14 @@ class MeterSettings(BaseModel):
     @field_validator("url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
+        # A password in the URL would be printed wherever the URL is, and never used for the
+        # meter's digest auth: refuse it (without echoing it) and point at the right keys.
+        if "@" in urlsplit(value).netloc:
+            raise ValueError(
+                "user info (user:password@) in a meter URL is not used and would be logged; "
+                "put the password in `password` or `password_env` and give the URL as "
+                f"{redact_url(value)!r} without it"
+            )
         return value.rstrip("/")
 
     @field_validator("invert_phases")
@@ -132,7 +164,7 @@ class MeterSettings(BaseModel):
         return self
 
 
-class MongoSettings(BaseModel):
+class MongoSettings(_Section):
     uri: SecretStr
     database: str = "wattboard"
 
@@ -203,5 +235,26 @@ def describe_validation_error(err: ValidationError, source: Path) -> str:
     lines = [f"invalid configuration in {source} (or WATTBOARD_* environment):"]
     for problem in err.errors():
         where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
-        lines.append(f"  {where}: {problem['msg']}")
+        message = problem["msg"]
+        if problem["type"] == "extra_forbidden":
+            message = _unknown_key(problem["loc"])
+        lines.append(f"  {where}: {message}")
     return "\n".join(lines)
+
+
+def _unknown_key(loc: tuple[int | str, ...]) -> str:
+    """Say that a key is unknown, and which known key of its section it is closest to."""
+    model: type[BaseModel] = Settings
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue  # an item of [[meters]]
+        annotation = model.model_fields[str(part)].annotation
+        inner = getattr(annotation, "__args__", None) or (annotation,)
+        nested = [t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)]
+        if not nested:
+            break
+        model = nested[0]
+    known = list(model.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
+    return f"unknown key {str(loc[-1])!r}{hint}"

@@ -8,6 +8,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from wattboard.collector.live import LiveState
 from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings
 from wattboard.exceptions import ConfigError
@@ -70,6 +71,8 @@ def home_context(
         replication_lag=replicator.lag_seconds if replicator else lambda: None,
         replication_failing=replicator.failing_seconds if replicator else lambda: None,
         store_path=settings.store.resolved_path(),
+        store_problem=(lambda: collector.store_problem) if collector else lambda: None,
+        implausible=lambda: store.run(store.sync.implausible_gaps),
     )
 
 
@@ -114,11 +117,18 @@ async def run_home(
             group.create_task(serve(app, sock, stop))
             if collector is not None:
                 group.create_task(collector.run(stop))
+                group.create_task(_close_on(stop, collector.live))
             if replicator is not None:
                 group.create_task(replicator.run(stop))
     finally:
         sock.close()
         await store.close()
+
+
+async def _close_on(stop: asyncio.Event, live: LiveState) -> None:
+    """End the live streams as soon as the process is told to stop."""
+    await stop.wait()
+    live.close()
 
 
 async def run_cloud(
@@ -158,7 +168,7 @@ async def run_cloud(
         return create_app(ctx)
 
     try:
-        app = SiteDispatcher(await build(site.id), build, set(tokens))
+        app = SiteDispatcher(await build(site.id), build, tokens)
         if announce is not None:
             announce(bound_url(sock))
         await serve(app, sock, stop)

@@ -99,3 +99,26 @@ async def _site(tmp_path: Path, start: float | None) -> AsyncIterator[Site]:
             await asyncio.gather(*tasks)
             sock.close()
             await store.close()
+
+
+@contextlib.asynccontextmanager
+async def serving_empty(
+    tmp_path: Path, token: str = TOKEN, web_dir: Path | None = None
+) -> AsyncIterator[tuple[str, int]]:
+    """An API over an empty store (no meters to poll) on a real server; yields its address."""
+    settings = site_settings(None, tmp_path / "w.db")
+    settings.api.token = type(settings.api.token)(token)
+    store = open_store(settings)
+    await store.open()
+    sock = bind("127.0.0.1", 0)
+    stop = asyncio.Event()
+    ctx = home_context(settings, store, None)
+    ctx.web_dir = web_dir or ctx.web_dir
+    task = asyncio.create_task(serve(create_app(ctx), sock, stop))
+    try:
+        yield sock.getsockname()[:2]
+    finally:
+        stop.set()
+        await task
+        sock.close()
+        await store.close()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
-from tests.api.conftest import TOKEN, Site
+from tests.api.conftest import TOKEN, Site, serving_empty
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -145,3 +147,28 @@ async def test_readings_get_then_post_unchanged_round_trip(site: Site) -> None:
     assert posted.json() == {"stored": 3, "deleted": 0}
     assert (await site.client.get("/readings", params=params)).json() == page
     assert await _day_of(site, start) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("a_import_wh", 1e300), ("b_avg_v", 612.0), ("c_avg_a", 2500.0), ("a_max_w", 2e6)],
+)
+async def test_readings_post_refuses_values_no_meter_can_measure(
+    tmp_path: Path, field: str, value: float
+) -> None:
+    record: dict[str, Any] = {"meter": "grid", "ts": 1_747_353_600}
+    for phase in "abc":
+        record |= {f"{phase}_import_wh": 1.5, f"{phase}_export_wh": 0.0, f"{phase}_max_w": 120.0}
+        record |= {f"{phase}_min_w": 60.0, f"{phase}_avg_v": 231.0, f"{phase}_avg_a": 0.4}
+    record[field] = value
+    async with (
+        serving_empty(tmp_path) as (host, port),
+        httpx.AsyncClient(base_url=f"http://{host}:{port}/api/v1", timeout=10) as client,
+    ):
+        answer = await client.post("/readings", json=[record], headers=AUTH)
+        listed = await client.get(
+            "/readings", params={"meter": "grid", "start": 0, "end": 2_000_000_000}
+        )
+    assert answer.status_code == 422
+    assert answer.json()["field"] == f"0.{field}"  # the first record's field
+    assert listed.json()["items"] == []

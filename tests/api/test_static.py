@@ -1,12 +1,14 @@
-"""The web build: hashed assets are cached for good, pages are checked on every visit."""
+"""The web build: hashed assets are cached for good, pages revalidate, odd paths get a 404."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
+from tests.api.conftest import serving_empty
 from wattboard.api import static
 
 
@@ -31,3 +33,18 @@ async def test_static_hashed_assets_are_immutable_and_pages_revalidate(tmp_path:
     assert icon.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert (page.text, page.headers["cache-control"]) == ("<p>now</p>", "no-cache")
     assert favicon.headers["cache-control"] == "no-cache"
+
+
+@pytest.mark.parametrize("path", ["/index.html%00.txt", "/%00", "/history%00"])
+async def test_static_answers_a_nul_byte_with_404(tmp_path: Path, path: str) -> None:
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "index.html").write_text("<p>now</p>", encoding="utf-8")
+    async with (
+        serving_empty(tmp_path, web_dir=web) as (host, port),
+        httpx.AsyncClient(base_url=f"http://{host}:{port}", timeout=10) as client,
+    ):
+        answer = await client.get(path)
+        index = await client.get("/index.html")
+    assert answer.status_code == 404
+    assert index.text == "<p>now</p>"

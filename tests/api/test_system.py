@@ -25,7 +25,8 @@ from wattboard.store.asyncstore import SqliteReaderWriter
 async def test_health_lists_meters_and_their_newest_minute(site: Site) -> None:
     body = (await site.client.get("/health")).json()
     assert body["status"] == "ok"
-    assert body["store"] == {"backend": "sqlite"}
+    assert body["store"] == {"backend": "sqlite", "problem": None}
+    assert all(m["implausible"] == [] for m in body["meters"])
     newest = {m["id"]: m["last_record_ts"] for m in body["meters"]}
     last = site.sim.meters["grid"].device.memory.last_ts
     assert last is not None

@@ -9,7 +9,7 @@ import pytest
 
 from tests.cli.setup_cli import invoke
 from tests.store.test_backup import days_of_records
-from wattboard.exceptions import ConfigError
+from wattboard.exceptions import ConfigError, StoreError, WattboardError
 from wattboard.setup.configfile import MeterEntry, SiteEntry, render
 from wattboard.store.sqlite import MeterSpec, SqliteStore
 
@@ -102,3 +102,35 @@ async def test_export_output_starts_with_its_message(tmp_path: Path) -> None:
         "export", str(tmp_path / "g.csv"), "--meter", "grid", "--config", str(home)
     )
     assert result.output == f"1440 minute records written to {tmp_path / 'g.csv'}\n"
+
+
+async def test_export_into_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
+    home = config_for(tmp_path, "home")
+    store_at(tmp_path / "home.db").close()
+    (tmp_path / "a-file").write_text("not a directory", encoding="utf-8")
+    for target in ("a-file/out.csv", "a-file/out.db"):
+        result = await invoke("export", str(tmp_path / target), "--config", str(home))
+        assert result.exit_code != 0
+        assert isinstance(result.exception, WattboardError)  # `main` prints it as one line
+        assert f"cannot write {tmp_path / target}" in str(result.exception) or (
+            f"cannot back up {tmp_path / 'home.db'} to {tmp_path / target}" in str(result.exception)
+        )
+
+
+async def test_import_of_a_truncated_backup_is_one_line_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    source = store_at(tmp_path / "home.db")
+    source.upsert(days_of_records(1))
+    source.close()
+    home, fresh = config_for(tmp_path, "home"), config_for(tmp_path, "fresh")
+    backup = tmp_path / "backup.db"
+    assert (await invoke("export", str(backup), "--config", str(home))).exit_code == 0
+    backup.write_bytes(backup.read_bytes()[:50_000])
+    result = await invoke("import", str(backup), "--config", str(fresh))
+    assert isinstance(result.exception, StoreError)
+    assert "is damaged or incomplete" in str(result.exception)
+    assert "nothing was imported" in str(result.exception)
+    restored = store_at(tmp_path / "fresh.db")
+    assert restored.count() == 0
+    restored.close()

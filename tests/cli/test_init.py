@@ -204,3 +204,12 @@ def test_init_progress_counts_the_sample_seconds_from_the_start() -> None:
     task = bar.add_task("Reading live power", total=30.0)
     rendered = [str(column.render(bar.tasks[task])) for column in bar.columns]
     assert "0/30 s" in rendered  # not "0/None s"
+
+
+def test_init_refuses_a_password_in_a_meter_address() -> None:
+    assert init_cli.normalize_url("192.0.2.7/") == "http://192.0.2.7"
+    with pytest.raises(ConfigError) as caught:
+        init_cli.normalize_url("http://admin:hunter2@192.0.2.7")
+    assert "hunter2" not in str(caught.value)
+    assert "(http://192.0.2.7)" in str(caught.value)
+    assert "--password" in str(caught.value)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tests.mongo_server import emulated_records, sqlite_store
+from tests.store.test_sqlite import damage
 from wattboard.collector.replicate import FOLLOWED
 from wattboard.config import Settings
 from wattboard.setup.checks import (
@@ -13,12 +16,14 @@ from wattboard.setup.checks import (
     Finding,
     _replication,
     as_json,
+    diagnose,
     healthy,
     held_spans,
     missing_runs,
     replication_backlog,
 )
 from wattboard.shelly.models import RecordsBlock
+from wattboard.store.sqlite import MeterSpec, SqliteStore
 
 T0 = 1_748_736_000  # 2025-06-01 00:00 UTC
 
@@ -120,3 +125,55 @@ def test_checks_one_collection_behind_keeps_the_backlog(tmp_path: Path) -> None:
         assert backlog == Backlog(1, 5.0)  # the other collections still wait for it
     finally:
         store.close()
+
+
+def _site(tmp_path: Path) -> Settings:
+    return Settings(site={"timezone": "Europe/Helsinki"}, store={"path": tmp_path / "w.db"})
+
+
+def _store_findings(settings: Settings, tmp_path: Path) -> dict[str, list[Finding]]:
+    options = DoctorOptions(min_free_bytes=0, low_free_bytes=0)
+    findings = asyncio.run(diagnose(settings, tmp_path / "wattboard.toml", options))
+    named: dict[str, list[Finding]] = {}
+    for finding in findings:
+        named.setdefault(finding.check, []).append(finding)
+    return named
+
+
+def test_checks_name_a_damaged_store_without_a_traceback(tmp_path: Path) -> None:
+    settings = _site(tmp_path)
+    store = SqliteStore(
+        tmp_path / "w.db", zone=ZoneInfo("Europe/Helsinki"), netting="minute", meters=()
+    )
+    store.add_meter(MeterSpec("grid", "grid"))
+    store.close()
+    damage(tmp_path / "w.db")
+    (finding,) = _store_findings(settings, tmp_path)["store"]
+    assert finding.status == "problem"
+    assert "is damaged or not a Wattboard database" in finding.detail
+    assert "wattboard import" in (finding.fix or "")
+
+
+def test_checks_show_implausible_minutes(tmp_path: Path) -> None:
+    settings = _site(tmp_path)
+    store = SqliteStore(
+        tmp_path / "w.db",
+        zone=ZoneInfo("Europe/Helsinki"),
+        netting="minute",
+        meters=[MeterSpec("grid", "grid")],
+    )
+    reason = "implausible value from the meter: b_avg_a = 31000"
+    store.ingest([], [("grid", T0, T0 + 60, reason)])
+    store.close()
+    (finding,) = _store_findings(settings, tmp_path)["implausible minutes"]
+    assert finding.status == "warn"
+    assert finding.detail == (
+        f"1 minute(s) dropped, the newest of meter grid at 2025-06-01 00:00 UTC: {reason}"
+    )
+
+
+def test_checks_say_disk_full_when_no_space_is_left(tmp_path: Path) -> None:
+    options = DoctorOptions(min_free_bytes=2**62)  # more than any disk has free
+    findings = asyncio.run(diagnose(_site(tmp_path), tmp_path / "wattboard.toml", options))
+    (disk,) = [f for f in findings if f.check == "disk"]
+    assert (disk.status, disk.detail.startswith("disk full: ")) == ("problem", True)

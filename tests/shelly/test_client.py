@@ -209,3 +209,35 @@ async def test_shelly_client_retries_log_at_debug_only(caplog: pytest.LogCapture
     retries = [r for r in caplog.records if "(retry" in r.getMessage()]
     assert [r.getMessage().rsplit("(", 1)[1] for r in retries] == ["retry 1 of 2)", "retry 2 of 2)"]
     assert {r.levelno for r in retries} == {logging.DEBUG}  # shown with `-v` only
+
+
+async def _no_sleep(_: float) -> None:
+    return None
+
+
+async def test_client_moves_a_url_password_out_of_the_url_and_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, "wattboard")
+    async with ShellyClient(
+        "http://admin:Sup3rS3cret@127.0.0.1:9", retries=2, backoff=Backoff(sleep=_no_sleep)
+    ) as device:
+        assert device.url == "http://127.0.0.1:9"
+        assert device._password == "Sup3rS3cret"  # used for digest auth, where it belongs
+        with pytest.raises(DeviceUnreachableError) as caught:
+            await device.device_info()
+    assert "Sup3rS3cret" not in f"{caught.value} {caught.value.url} {device!r}"
+    assert all("Sup3rS3cret" not in r.getMessage() for r in caplog.records)
+
+
+async def test_client_retries_log_at_debug_only(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, "wattboard")
+    async with ShellyClient(
+        "http://127.0.0.1:9", retries=3, backoff=Backoff(sleep=_no_sleep)
+    ) as device:
+        with pytest.raises(DeviceUnreachableError):
+            await device.device_info()
+    retries = [r for r in caplog.records if "retry" in r.getMessage()]
+    # The collector logs a failing meter once per episode: the three retries stay quiet.
+    assert len(retries) == 3
+    assert {r.levelno for r in retries} == {logging.DEBUG}

@@ -67,3 +67,21 @@ def test_device_counters_follow_new_minutes() -> None:
     ]
     assert grid.counters[0] == pytest.approx(energy[:, 0].sum(), abs=1e-9)
     assert grid.counters[1] == pytest.approx(energy[:, 1].sum(), abs=1e-9)
+
+
+def test_device_state_dir_keeps_emulated_time_monotonic(tmp_path: Path) -> None:
+    options = EmulatorOptions(
+        meters=("grid",), history_days=0.05, seed=9, state_dir=tmp_path, speed=60.0
+    )
+    (first,) = build_meters(options)
+    first.clock._wall0 += 1800  # 30 s of real time at speed 60: half an hour ahead of the wall
+    assert first.advance() == 30
+    first.save(tmp_path)
+    last = first.memory.last_ts
+    assert last is not None
+    (again,) = build_meters(options)  # a restart: a new clock, which starts at wall time
+    assert again.now() >= last + 60  # not behind the stored records
+    again.clock_offset += 120  # the minute cut by the stop is lost; the next one is recorded
+    assert again.advance() >= 1  # at once, not in half an hour
+    assert again.memory.last_ts is not None
+    assert again.memory.last_ts > last

@@ -259,3 +259,68 @@ def test_detect_format_refuses_other_files(tmp_path: Path) -> None:
     path.write_text("hello,world\n", encoding="utf-8")
     with pytest.raises(InvalidInputError, match="neither a Wattboard backup nor a CSV"):
         detect_format(path)
+
+
+def _garbage_from(path: Path, fraction: float) -> None:
+    """Overwrite the file from `fraction` of its length on: a bad sector or a cut download."""
+    data = bytearray(path.read_bytes())
+    cut = int(len(data) * fraction) // 4096 * 4096
+    data[cut:] = b"\x5a" * (len(data) - cut)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["truncated", "damaged"])
+def test_import_refuses_a_broken_backup_and_changes_nothing(
+    source: SqliteStore, tmp_path: Path, how: str
+) -> None:
+    backup = tmp_path / "backup.db"
+    backup_database(source.path, backup)
+    if how == "truncated":
+        backup.write_bytes(backup.read_bytes()[: backup.stat().st_size // 3])
+    else:
+        _garbage_from(backup, 0.5)
+    target = open_store(tmp_path / "fresh.db")
+    target.upsert(days_of_records(1, seed=9)[:100])
+    before = snapshot(target)
+    try:
+        with pytest.raises(StoreError) as caught:
+            import_backup(target, backup)
+        assert str(caught.value).startswith(f"{backup} is damaged or incomplete (")
+        assert "nothing was imported" in str(caught.value)
+        assert_same(snapshot(target), before)
+    finally:
+        target.close()
+
+
+def test_import_stores_an_implausible_csv_minute_as_a_gap(
+    source: SqliteStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "minutes.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        export_csv(source, out, ["grid"])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[5].split(",")  # the fifth minute of grid
+    cells[4] = "1e308"  # a_import_wh
+    lines[5] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = open_store(tmp_path / "fresh.db")
+    try:
+        summary = import_csv(target, path)
+        bad = int(cells[1])
+        assert summary.records == source.count("grid") - 1
+        assert summary.gaps == 1
+        assert bad not in target.minute_timestamps("grid", *EVERYTHING)
+        reason = "implausible value from the meter: a_import_wh = 1e+308"
+        assert target.gaps("grid") == [(bad, bad + 60, reason)]
+    finally:
+        target.close()
+
+
+@pytest.mark.parametrize("target", ["missing/backup.db", "a-file/backup.db"])
+def test_backup_database_into_an_unwritable_place_is_a_store_error(
+    source: SqliteStore, tmp_path: Path, target: str
+) -> None:
+    (tmp_path / "a-file").write_text("not a directory", encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        backup_database(source.path, tmp_path / target)
+    assert str(caught.value).startswith(f"cannot back up {source.path} to {tmp_path / target}: ")

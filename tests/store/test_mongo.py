@@ -23,8 +23,9 @@ from wattboard.energy.flows import Flows
 from wattboard.energy.records import MinuteRecord
 from wattboard.energy.sums import MinuteSums
 from wattboard.exceptions import ConfigError, InvalidInputError, ReplicaError
+from wattboard.store import mongo as mongo_module
 from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
-from wattboard.store.base import DayRow
+from wattboard.store.base import DayRow, MeterInfo
 from wattboard.store.mongo import (
     MINUTES,
     MongoReader,
@@ -430,3 +431,23 @@ async def test_mongo_real_server_smoke(tmp_path: Path) -> None:
         await replica.client.drop_database(database)
         await replica.close()
         await store.close()
+
+
+async def test_mongo_reader_answers_meters_from_its_cache_when_mongodb_is_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with running_server(tmp_path / "mongo") as server:
+        replica = MongoReplica.connect(server.uri, "cache", timeout=1.0)
+        try:
+            writer = replica.writer("home")
+            await writer.put_meters([MeterInfo("grid", "grid", (), None)])
+            await writer.put_site(HELSINKI, "minute", 1, 1_750_000_000.0)
+            reader = await replica.reader("home")  # starts loading the meters at once
+            first = await reader.meters()
+            server.stop(kill=True)
+            monkeypatch.setattr(mongo_module, "METERS_TTL", 0.0)  # every call now wants a reload
+            # /health asks this: it answers from the cache while a reload runs (and fails).
+            assert await reader.meters() == first == [MeterInfo("grid", "grid", (), None)]
+            assert await reader.meters() == first
+        finally:
+            await replica.close()

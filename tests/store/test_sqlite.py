@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wattboard.energy.records import MinuteRecord
-from wattboard.exceptions import InvalidInputError, MigrationError
+from wattboard.exceptions import InvalidInputError, MigrationError, StoreError
 from wattboard.store.sqlite import MeterSpec, SqliteStore
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -231,5 +231,75 @@ def test_store_day_sums_follow_every_change(tmp_path: Path) -> None:
         other.delete("grid", T0, T0 + 300)
         other.close()
         assert store.day_sums([june])[0].grid_import == pytest.approx(7.5)
+    finally:
+        store.close()
+
+
+def damage(path: Path) -> None:
+    """Overwrite every page after the first with garbage: the header still says SQLite."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = b"\xa5" * (len(data) - page)
+    path.write_bytes(bytes(data))
+
+
+def _checkpointed(path: Path) -> None:
+    store = SqliteStore(path, zone=HELSINKI, netting="minute", meters=METERS)
+    store.upsert([rec("grid", T0 + 60 * i) for i in range(600)])
+    store.close()  # the last connection closing checkpoints the WAL into the file
+
+
+def test_sqlite_store_refuses_a_damaged_file_with_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    _checkpointed(path)
+    damage(path)
+    with pytest.raises(StoreError) as caught:
+        SqliteStore(path, zone=HELSINKI, netting="minute", meters=METERS)
+    message = str(caught.value)
+    assert message.startswith(f"the database {path} is damaged or not a Wattboard database")
+    assert "restore a backup with `wattboard import`" in message
+
+
+def test_sqlite_store_integrity_reports_damage_instead_of_raising(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    _checkpointed(path)
+    store = SqliteStore(path, zone=HELSINKI, netting="minute", meters=METERS)
+    try:
+        damage(path)  # under an open connection, as a failing SD card would
+        verdict = store.integrity()
+    finally:
+        store.close()
+    assert verdict != "ok"
+    assert "malformed" in verdict or "not a database" in verdict
+
+
+def test_sqlite_store_refuses_a_value_too_large_to_store(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "w.db", zone=HELSINKI, netting="minute", meters=METERS)
+    try:
+        huge = MinuteRecord("grid", T0, *([1e300] + [0.0] * 17))
+        with pytest.raises(InvalidInputError) as caught:
+            store.upsert([huge])
+        assert caught.value.field == "a_import_wh"
+        assert store.count() == 0
+    finally:
+        store.close()
+
+
+def test_sqlite_store_lists_implausible_gaps_newest_first(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "w.db", zone=HELSINKI, netting="minute", meters=METERS)
+    try:
+        reason = "implausible value from the meter: a_avg_v = 9999"
+        store.ingest(
+            [],
+            [
+                ("grid", T0, T0 + 60, reason),
+                ("solar", T0 + 600, T0 + 660, reason),
+                ("grid", T0 + 1200, T0 + 1800, "not recorded by the meter"),
+            ],
+        )
+        assert store.implausible_gaps() == [
+            ("solar", T0 + 600, T0 + 660, reason),
+            ("grid", T0, T0 + 60, reason),
+        ]
     finally:
         store.close()

@@ -459,6 +459,11 @@ export interface components {
             backfilling: boolean;
             /** Id */
             id: string;
+            /**
+             * Implausible
+             * @description The newest minutes dropped for a value no meter can measure (at most 10)
+             */
+            implausible?: components["schemas"]["ImplausibleOut"][];
             /** Last Record */
             last_record: string | null;
             /** Last Record Ts */
@@ -487,6 +492,15 @@ export interface components {
             store: components["schemas"]["StoreOut"];
             /** Version */
             version: string;
+        };
+        /** ImplausibleOut */
+        ImplausibleOut: {
+            /** Reason */
+            reason: string;
+            /** Start */
+            start: string;
+            /** Start Ts */
+            start_ts: number;
         };
         /** MeterOut */
         MeterOut: {
@@ -1001,6 +1015,11 @@ export interface components {
              * @enum {string}
              */
             backend: "sqlite" | "mongodb";
+            /**
+             * Problem
+             * @description Why minutes are not being stored now, e.g. 'disk full: ...'
+             */
+            problem?: string | null;
         };
         /** WriteResult */
         WriteResult: {

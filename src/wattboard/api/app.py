@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hmac
 import time
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wattboard import __version__
 from wattboard.api import docs, problems, static
@@ -52,6 +56,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
     if ctx.writer is not None:
         write_errors = problem_responses(401, 403, 404, 422, 503)
         app.include_router(readings.write_router, prefix=PREFIX, responses=write_errors)
+    app.add_middleware(_WriteGuard, ctx=ctx)
     if ctx.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -84,6 +89,70 @@ class _Timed:
             name = getattr(route, "path", "unmatched")
             metrics: Metrics = scope["app"].state.metrics
             metrics.latency.labels(name).observe(time.perf_counter() - started)
+
+
+# 10,000 records (the most one request may hold) are about 6 MB of JSON; a little room above.
+MAX_BODY: Final = 8 * 2**20
+_SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class _WriteGuard:
+    """Answer a write with no valid token, or a body too large, before reading any of it.
+
+    FastAPI parses the body before it runs a route's dependencies, so without this an
+    anonymous client could make the server buffer gigabytes just to be told 401.
+    """
+
+    def __init__(self, app: ASGIApp, ctx: ApiContext) -> None:
+        self.app = app
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in _SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        refusal = _refusal(self.ctx, headers)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, _limited(receive), send)
+
+
+def _refusal(ctx: ApiContext, headers: Headers) -> Response | None:
+    """Return the answer to a write that must not go on (checked in this order), or None."""
+    if not ctx.token:
+        detail = "set api.token in the configuration to allow writes"
+        return problems.problem(403, "Writes disabled", detail)
+    scheme, _, given = headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), ctx.token.encode()):
+        return problems.problem(401, "Unauthorized", "send 'Authorization: Bearer <api.token>'")
+    length = headers.get("content-length", "0")
+    if not length.isdigit() or int(length) > MAX_BODY:
+        return _too_large()
+    return None
+
+
+def _too_large() -> Response:
+    detail = f"the body may hold at most {MAX_BODY} bytes (10,000 records); send fewer per request"
+    return problems.problem(413, "Body too large", detail, "body")
+
+
+def _limited(receive: Receive) -> Receive:
+    """Stop a body sent without a length (chunked) once it passes MAX_BODY."""
+    seen = 0
+
+    async def limited() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                # HTTPException: FastAPI turns any other error while reading the body into a 400.
+                raise HTTPException(413, f"the body exceeds {MAX_BODY} bytes; send fewer records")
+        return message
+
+    return limited
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -11,6 +11,10 @@ from typing import Literal
 from wattboard.collector.live import LiveState
 from wattboard.collector.service import DeviceFacts, MeterStats
 from wattboard.store.base import EnergyReader, EnergyWriter
+
+
+async def _no_gaps() -> list[tuple[str, int, int, str]]:
+    return []
 
 
 @dataclass(slots=True)
@@ -41,6 +45,9 @@ class ApiContext:
     # The store's file: /health says "degraded" when its disk has less than `disk_low` free.
     store_path: Path | None = None
     disk_low: int = 2**30
+    # Facts of the collector and store for /health: a failing write, implausible minutes.
+    store_problem: Callable[[], str | None] = lambda: None
+    implausible: Callable[[], Awaitable[list[tuple[str, int, int, str]]]] = _no_gaps
     clock: Callable[[], float] = time.time
     max_batch: int = 10_000
     # A cloud API for several homes: every site's token (for GET /sites) and the default site.

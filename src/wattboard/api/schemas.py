@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
 )
 
+from wattboard.energy.plausible import MAX_AMPS, MAX_VOLTS, MAX_WATTS, MAX_WH_PER_MINUTE
 from wattboard.energy.records import Role
 
 FLOW_FIELDS_DOC = "Energies in Wh; ratios and coverage 0..1, null when undefined."
@@ -133,6 +134,12 @@ class PowerDayOut(BaseModel):
     buckets: list[PowerBucketOut]
 
 
+class ImplausibleOut(BaseModel):
+    start: str
+    start_ts: int
+    reason: str
+
+
 class HealthMeterOut(BaseModel):
     id: str
     online: bool | None
@@ -141,10 +148,17 @@ class HealthMeterOut(BaseModel):
     )
     last_record: str | None
     last_record_ts: int | None
+    implausible: list[ImplausibleOut] = Field(
+        default_factory=list,
+        description="The newest minutes dropped for a value no meter can measure (at most 10)",
+    )
 
 
 class StoreOut(BaseModel):
     backend: Literal["sqlite", "mongodb"]
+    problem: str | None = Field(
+        default=None, description="Why minutes are not being stored now, e.g. 'disk full: ...'"
+    )
 
 
 class ReplicationOut(BaseModel):
@@ -180,10 +194,12 @@ class MeterOut(BaseModel):
     last_record_ts: int | None
 
 
-Energy = Annotated[float, Field(ge=0, le=1e6, description="Wh in the minute")]
-Power = Annotated[float, Field(ge=-1e7, le=1e7, description="W")]
-Volts = Annotated[float, Field(ge=0, le=1000, description="V")]
-Amps = Annotated[float, Field(ge=0, le=10000, description="A")]
+# The physical bounds of a meter's own records (energy.plausible): what no Pro 3EM can measure
+# is refused here as it is dropped from the meters.
+Energy = Annotated[float, Field(ge=0, le=MAX_WH_PER_MINUTE, description="Wh in the minute")]
+Power = Annotated[float, Field(ge=-MAX_WATTS, le=MAX_WATTS, description="W")]
+Volts = Annotated[float, Field(ge=0, le=MAX_VOLTS, description="V")]
+Amps = Annotated[float, Field(ge=0, le=MAX_AMPS, description="A")]
 
 
 class ReadingValues(BaseModel):

@@ -7,11 +7,14 @@ import contextlib
 import gc
 import socket
 from collections.abc import Iterator
+from typing import Final
 
 import uvicorn
 from starlette.types import ASGIApp
 
 from wattboard.exceptions import ConfigError
+
+GRACE: Final = 2  # seconds open requests get to finish once told to stop
 
 
 class _QuietServer(uvicorn.Server):
@@ -46,7 +49,15 @@ def bound_url(sock: socket.socket) -> str:
 
 async def serve(app: ASGIApp, sock: socket.socket, stop: asyncio.Event) -> None:
     """Serve `app` on `sock` until `stop` is set, then finish open requests and return."""
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    # The grace period bounds the wait for open requests on stop (systemd's own timeout is
+    # longer); live streams end at once on their own (LiveState.close).
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=GRACE,
+    )
     # Everything built so far lives as long as the server: keep it out of the full collections
     # that otherwise stall requests for tens of milliseconds.
     gc.collect()

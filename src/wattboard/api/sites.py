@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import hmac
+from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import parse_qs
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wattboard.api.problems import problem
@@ -22,17 +24,23 @@ class SiteDispatcher:
     first request, so a home whose Pi has not synced yet does not keep the others from starting.
     """
 
-    def __init__(self, default: ASGIApp, build: SiteApp, sites: set[str]) -> None:
+    def __init__(self, default: ASGIApp, build: SiteApp, tokens: Mapping[str, str]) -> None:
         self.default = default
         self.build = build
-        self.sites = sites
+        self.tokens = dict(tokens)
         self._apps: dict[str, ASGIApp] = {}
         self._lock = asyncio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         site = _site_of(scope) if scope["type"] in ("http", "websocket") else None
-        if site is None:
+        if site is None or scope.get("method") == "OPTIONS":  # CORS preflight: same for all
             await self.default(scope, receive, send)
+            return
+        if not self._token_ok(site, Headers(scope=scope)):
+            # The token first, and one answer for a wrong token and an unknown site alike:
+            # otherwise anyone could probe which site ids exist.
+            detail = "send 'Authorization: Bearer <token of the site>'"
+            await problem(401, "Unauthorized", detail)(scope, receive, send)
             return
         try:
             app = await self._app(site)
@@ -41,8 +49,15 @@ class SiteDispatcher:
             return
         await app(scope, receive, send)
 
+    def _token_ok(self, site: str, headers: Headers) -> bool:
+        scheme, _, given = headers.get("authorization", "").partition(" ")
+        # Compared even for an unknown site, so the answer takes as long either way.
+        wanted = self.tokens.get(site, "\x00unknown site")
+        same = hmac.compare_digest(given.encode(), wanted.encode())
+        return scheme.lower() == "bearer" and same and site in self.tokens
+
     async def _app(self, site: str) -> ASGIApp:
-        if site not in self.sites:
+        if site not in self.tokens:
             raise InvalidInputError("site", f"no site {site!r} on this server")
         async with self._lock:
             if site not in self._apps:

@@ -63,6 +63,9 @@ def router(web_dir: Path | None, *, look_again: bool = False) -> APIRouter:
 
 def _file(root: Path, path: str) -> Response:
     base = root.resolve()
+    if "\x00" in path:
+        # No file name holds a NUL; the file system calls would raise instead of answering.
+        return HTMLResponse("<h1>Not found</h1>", status_code=404)
     for candidate in (path, f"{path}.html", f"{path}/index.html", "index.html" if not path else ""):
         if not candidate:
             continue

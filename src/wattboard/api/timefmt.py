@@ -46,4 +46,7 @@ def _instant(text: str, field: str, zone: ZoneInfo) -> int:
             moment = moment.replace(tzinfo=zone)
         else:
             raise InvalidInputError(field, f"a time needs its UTC offset, e.g. {value}+03:00")
+    # Checked before converting: year 1 in a zone east of UTC would overflow the conversion.
+    if not 1970 <= moment.year <= 9998:
+        raise InvalidInputError(field, f"must lie between 1970 and 9998, got {text!r}")
     return int(moment.astimezone(UTC).timestamp())

@@ -6,7 +6,7 @@ import importlib
 import logging
 import sys
 from types import ModuleType
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, NoReturn
 
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
@@ -189,8 +189,24 @@ def main() -> None:
     try:
         cli(prog_name="wattboard")
     except WattboardError as err:
-        # Rich is imported here, not at start: an error is the rare path.
-        from rich.console import Console  # noqa: PLC0415
+        _fail(err)
+    except BaseExceptionGroup as group:
+        # A part of `run` failing ends its task group: report the reason, not the group.
+        ours = group.subgroup(WattboardError)
+        if ours is None:
+            raise
+        first: BaseException = ours
+        while isinstance(first, BaseExceptionGroup):
+            first = first.exceptions[0]
+        _fail(first)
 
-        Console(stderr=True).print(f"[red]error:[/red] {err}")
-        sys.exit(1)
+
+def _fail(err: BaseException) -> NoReturn:
+    # Escaped: messages quote config syntax like [[meters]], which is not markup.
+    # soft_wrap: one line, as journald and grep want it, whatever the terminal's width.
+    # Rich is imported here, not at start: an error is the rare path.
+    from rich.console import Console  # noqa: PLC0415
+    from rich.markup import escape  # noqa: PLC0415
+
+    Console(stderr=True).print(f"[red]error:[/red] {escape(str(err))}", soft_wrap=True)
+    sys.exit(1)

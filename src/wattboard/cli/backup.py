@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO
 from zoneinfo import ZoneInfo
 
 import typer
@@ -45,7 +45,7 @@ def export(
             backup.backup_database(source, target, report)
             console.print(f"Backup written to {target}", soft_wrap=True)
             return
-        with _store(settings) as store, target.open("w", encoding="utf-8", newline="") as out:
+        with _store(settings) as store, _writable(target) as out:
             rows = backup.export_csv(store, out, meter or None, report)
     console.print(f"{rows} minute records written to {target}", soft_wrap=True)
 
@@ -107,6 +107,16 @@ def _sqlite_settings(config: Path | None, env_file: Path | None) -> Settings:
     if settings.store.backend != "sqlite":
         raise ConfigError("store.backend: export and import work on the SQLite store only")
     return settings
+
+
+@contextlib.contextmanager
+def _writable(target: Path) -> Iterator[TextIO]:
+    try:
+        out = target.open("w", encoding="utf-8", newline="")
+    except OSError as err:
+        raise InvalidInputError("target", f"cannot write {target}: {err.strerror}") from err
+    with out:
+        yield out
 
 
 @contextlib.contextmanager

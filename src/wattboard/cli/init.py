@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
-from wattboard.config import Settings, default_config_path, describe_validation_error
+from wattboard.config import Settings, default_config_path, describe_validation_error, redact_url
 from wattboard.config import system_timezone as host_timezone
 from wattboard.energy.netting import NETTING_MODES
 from wattboard.energy.records import Phase, Role
@@ -167,7 +167,13 @@ def _named_meters(grid: str, solar: tuple[str, ...]) -> list[Meter]:
 def normalize_url(text: str) -> str:
     """Return `http://host[:port]` for an address typed with or without its scheme."""
     text = text.strip().rstrip("/")
-    return text if "://" in text else f"http://{text}"
+    url = text if "://" in text else f"http://{text}"
+    if redact_url(url) != url:
+        raise ConfigError(
+            f"give the meter address without user info ({redact_url(url)}); "
+            "the password goes in --password"
+        )
+    return url
 
 
 async def _ask_meters(flags: Flags) -> list[Meter]:

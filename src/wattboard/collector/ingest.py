@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from wattboard.config import MeterSettings
+from wattboard.energy.plausible import REASON, split_implausible
 from wattboard.energy.records import MINUTE, MinuteRecord, invert_phases
 from wattboard.shelly.client import CSV_CHUNK_SECONDS, ShellyClient
 from wattboard.store.asyncstore import AsyncStore
@@ -96,12 +97,18 @@ class MeterIngest:
         partial: bool,
     ) -> Fetched:
         inverted = [invert_phases(r, self.meter.invert_phases) for r in records]
-        return Fetched(self.meter.id, inverted, [*gaps, *_holes(span, inverted)], partial)
+        holes = _holes(span, inverted)
+        kept, dropped = split_implausible(inverted)
+        bad = [(r.ts, r.ts + MINUTE, reason) for r, reason in dropped]
+        return Fetched(self.meter.id, kept, [*gaps, *holes, *bad], partial)
 
     def advance(self, fetched: Fetched) -> None:
         """Move the watermark past what was stored (call after the store acknowledged it)."""
-        if fetched.records:
-            newest = max(r.ts for r in fetched.records)
+        # A minute dropped as implausible is done with too: fetching it again changes nothing.
+        stamps = [r.ts for r in fetched.records]
+        stamps += [start for start, _, reason in fetched.gaps if reason.startswith(REASON)]
+        if stamps:
+            newest = max(stamps)
             self.watermark = newest if self.watermark is None else max(self.watermark, newest)
 
 
@@ -125,7 +132,9 @@ async def store_fetched(store: AsyncStore, batches: Sequence[Fetched]) -> int:
     gaps = [(batch.meter, *gap) for batch in batches for gap in batch.gaps]
     written = await store.run(store.sync.ingest, records, gaps)
     for meter, start, end, reason in gaps:
-        log.info(
+        # Logged once: the watermark moves past the minute, so it is not fetched again.
+        log.log(
+            logging.WARNING if reason.startswith(REASON) else logging.INFO,
             "meter %s: %d minutes %s (%s .. %s UTC)",
             meter,
             (end - start) // MINUTE,

@@ -98,6 +98,14 @@ class LiveState:
     meters: dict[str, MeterLive] = field(default_factory=dict)
     history: deque[Flow] = field(default_factory=deque)
     listeners: list[Callable[[], None]] = field(default_factory=list)
+    # Set on shutdown: every live stream ends, so the server stops without waiting on clients.
+    closed: bool = False
+
+    def close(self) -> None:
+        """End every live stream (on shutdown)."""
+        self.closed = True
+        for listener in list(self.listeners):
+            listener()
 
     def update(self, meter: str, reading: MeterReading) -> None:
         live = self.meters[meter]

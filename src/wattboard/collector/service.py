@@ -17,7 +17,7 @@ from wattboard.collector.episodes import Episode
 from wattboard.collector.ingest import Fetched, MeterIngest, Progress, store_fetched
 from wattboard.collector.live import LiveState, MeterLive, poll_live
 from wattboard.config import MeterSettings, Settings
-from wattboard.exceptions import DeviceError, InvalidInputError
+from wattboard.exceptions import DeviceError, InvalidInputError, StoreError
 from wattboard.shelly.client import ShellyClient
 from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.sqlite import MeterSpec, SqliteStore
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 AFTER_MINUTE: Final = 3.0
 LIVE_TIMEOUT: Final = 3.0
 RETENTION_EVERY: Final = 86400.0
+WRITE_RETRY: Final = 5.0  # seconds before the first retry of a failed write; doubles to 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,17 +98,29 @@ class Collector:
         self.devices: dict[str, DeviceFacts] = {}
         # Meters whose history is still being fetched in chunks: their recent days are partial.
         self.backfilling: set[str] = set()
+        # Failing writes (a full disk): the API and live power go on, the minutes wait in the
+        # meters' memory (60 days) and the watermarks stay put until a write succeeds again.
+        self._writes = Episode("writes to the database", log)
 
     async def start(self) -> None:
         """Load each meter's watermark from the store and ask each meter what it is."""
         for ingest in self._ingest:
-            ingest.watermark = await self.store.run(self.store.sync.watermark, ingest.meter.id)
+            ingest.watermark = await self._watermark(ingest.meter.id)
             try:
                 info = await ingest.client.device_info()
             except DeviceError as err:
                 log.warning("meter %s: no device info yet: %s", ingest.meter.id, err)
                 continue
             self.devices[ingest.meter.id] = DeviceFacts(info.get("model"), info.get("profile"))
+
+    async def _watermark(self, meter: str) -> int | None:
+        """Return the newest minute done with: stored, or dropped as implausible (not again)."""
+        sync = self.store.sync
+        stored = await self.store.run(sync.watermark, meter)
+        dropped = await self.store.run(sync.implausible_gaps, 1, meter)
+        if dropped and (stored is None or dropped[0][1] > stored):
+            return dropped[0][1]
+        return stored
 
     def stats(self) -> dict[str, MeterStats]:
         """Return the polls, failures and stored records of every meter."""
@@ -136,7 +149,18 @@ class Collector:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=self._until_next_cycle())
 
+    @property
+    def store_problem(self) -> str | None:
+        """Why minutes are not being stored right now ("disk full: ..."), or None."""
+        if not self._writes.failing:
+            return None
+        error = self._writes.last_error
+        return f"disk full: {error}" if "full" in error else f"database writes failing: {error}"
+
     def _until_next_cycle(self) -> float:
+        if self._writes.failing:
+            # Retry a failed write sooner than the next cycle, backing off to once a cycle.
+            return min(WRITE_RETRY * 2.0 ** (self._writes.failures - 1), self.ingest_interval)
         if self.ingest_interval != 60.0:
             return self.ingest_interval
         return 60.0 - time.time() % 60.0 + AFTER_MINUTE
@@ -145,24 +169,42 @@ class Collector:
         """Fetch and store what every meter holds after its watermark; return records stored."""
         steady: list[tuple[MeterIngest, Fetched]] = []
         written = 0
-        for ingest in self._ingest:
-            episode = self._episodes[ingest.meter.id]
-            try:
-                async for batch in ingest.batches(progress=progress):
-                    if batch.partial:
-                        self.backfilling.add(ingest.meter.id)
-                        written += await self._store([(ingest, batch)])
-                    else:
-                        steady.append((ingest, batch))
-            except DeviceError as err:
-                episode.failed(err)
-            else:
-                episode.succeeded()
-            finally:
-                self.backfilling.discard(ingest.meter.id)
-        if steady:
-            # In steady state every meter's new minute lands in one transaction (SD cards wear).
-            written += await self._store(steady)
+        try:
+            for ingest in self._ingest:
+                written += await self._ingest_meter(ingest, steady, progress)
+            if steady:
+                # In steady state every meter's new minute lands in one transaction (SD cards
+                # wear).
+                written += await self._store(steady)
+        except StoreError as err:
+            # Nothing is lost: the watermarks did not move, so the next cycle fetches the same
+            # minutes again from the meters' memory.
+            self._writes.failed(err)
+        else:
+            self._writes.succeeded()
+        return written
+
+    async def _ingest_meter(
+        self,
+        ingest: MeterIngest,
+        steady: list[tuple[MeterIngest, Fetched]],
+        progress: Progress | None,
+    ) -> int:
+        episode = self._episodes[ingest.meter.id]
+        written = 0
+        try:
+            async for batch in ingest.batches(progress=progress):
+                if batch.partial:
+                    self.backfilling.add(ingest.meter.id)
+                    written += await self._store([(ingest, batch)])
+                else:
+                    steady.append((ingest, batch))
+        except DeviceError as err:
+            episode.failed(err)
+        else:
+            episode.succeeded()
+        finally:
+            self.backfilling.discard(ingest.meter.id)
         return written
 
     async def _apply_retention(self) -> None:
@@ -171,7 +213,11 @@ class Collector:
         if days is None or time.monotonic() < self._retention_due:
             return
         self._retention_due = time.monotonic() + RETENTION_EVERY
-        deleted = await self.store.run(self.store.sync.apply_retention, days, time.time())
+        try:
+            deleted = await self.store.run(self.store.sync.apply_retention, days, time.time())
+        except StoreError as err:
+            log.warning("retention: %s; trying again in a day", err)
+            return
         if deleted:
             log.info("retention: deleted %d minute records older than %d days", deleted, days)
 

@@ -360,6 +360,8 @@ def _check_store(settings: Settings, meters: list[_Meter], options: DoctorOption
         return [Finding("store", "problem", str(err), _RESTORE), *findings]
     try:
         findings += _store_findings(store, path)
+        if findings[-1].status == "problem":
+            return findings  # a damaged file: the other checks would only fail on it too
         for meter in meters:
             findings += _gap_findings(store, meter, settings, options.now())
         findings.append(_replication(settings, store, options))
@@ -395,6 +397,19 @@ def _store_findings(store: SqliteStore, path: Path) -> list[Finding]:
     if verdict != "ok":
         return [Finding("store", "problem", f"{path} is damaged: {verdict}", _RESTORE)]
     findings = [Finding("store", "ok", f"{path}: integrity ok, {store.count()} minute records")]
+    implausible = store.implausible_gaps()
+    if implausible:
+        meter, start, _, reason = implausible[0]
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(start))
+        findings.append(
+            Finding(
+                "implausible minutes",
+                "warn",
+                f"{len(implausible)} minute(s) dropped, the newest of meter {meter} "
+                f"at {when}: {reason}",
+                "check the meter's clamps and firmware; the rest of its minutes are stored",
+            )
+        )
     reasons = store.needs_rebuild()
     if reasons:
         findings.append(
@@ -410,6 +425,7 @@ def _disk(path: Path, options: DoctorOptions) -> Finding:
     free = shutil.disk_usage(directory).free
     text = f"{free / 2**30:.1f} GiB free for {path.parent}"
     if free < options.min_free_bytes:
+        text = f"disk full: {text}"
         return Finding(
             "disk", "problem", text, "free space on this disk; the store needs room to grow"
         )

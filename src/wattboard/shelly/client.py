@@ -15,11 +15,12 @@ import logging
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from wattboard.backoff import Backoff
+from wattboard.config import redact_url
 from wattboard.energy.records import MINUTE
 from wattboard.exceptions import (
     DeviceAuthError,
@@ -109,9 +110,11 @@ class ShellyClient:
         http: httpx.AsyncClient | None = None,
         profile: models.Profile | None = None,
     ) -> None:
-        self.url = url.rstrip("/")
+        # A password given in the URL is the device password, moved out of the URL so that
+        # it is never sent in the clear nor printed in a log or error line.
+        self.url = redact_url(url.rstrip("/"))
         self.meter = meter or self.url
-        self._password = password or None
+        self._password = password or urlsplit(url).password or None
         self._timeout = httpx.Timeout(timeout)
         self._deadline = timeout
         self._retries = retries
@@ -262,7 +265,8 @@ class ShellyClient:
             try:
                 return decode(await self._get(target))
             except _RETRYABLE as err:
-                # Debug (`-v`): a command's own error says it when the retries ran out too.
+                # Debug (`-v`): the collector logs a failing meter once per episode, and a
+                # command's own error says it when the retries ran out.
                 _LOG.debug(
                     "%s%s: %s (retry %d of %d)", self.url, target, err, attempt + 1, self._retries
                 )

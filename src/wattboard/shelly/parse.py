@@ -141,16 +141,17 @@ def _check_width(row: Sequence[object], keys: Sequence[str], ts: int) -> None:
 def _pick(
     row: Sequence[object], columns: Sequence[int], ts: int, keys: Sequence[str]
 ) -> list[float]:
-    """Return the numbers at `columns`; rows may come unvalidated, so check each one."""
+    """Return the numbers at `columns`; rows may come unvalidated, so check each one.
+
+    Only the type is checked here: a number no meter can measure (1e300, inf, NaN) spoils its
+    minute alone, which the collector stores as an implausible gap (energy.plausible), while a
+    protocol error would stop every later minute from being fetched.
+    """
     picked = []
     for index in columns:
         value = row[index]
         # bool is an int to Python but never a measurement.
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise DeviceProtocolError(
                 f"row ts={ts} column {keys[index]}: {value!r} is not a number"
             )
@@ -182,13 +183,11 @@ def _csv_timestamp(cell: str) -> int:
 
 
 def _csv_number(cell: str, ts: int, key: str) -> float:
+    # "nan", "inf" and 1e400 are numbers to float(): like 1e300, left to the plausibility check.
     try:
-        value = float(cell)
+        return float(cell)
     except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise DeviceProtocolError(f"row ts={ts} column {key}: {cell!r} is not a number")
-    return value
+        raise DeviceProtocolError(f"row ts={ts} column {key}: {cell!r} is not a number") from None
 
 
 def _is_number(text: str) -> bool:

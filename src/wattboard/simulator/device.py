@@ -45,6 +45,12 @@ class SimClock:
     def now(self) -> float:
         return self._wall0 + (time.monotonic() - self._mono0) * self.speed
 
+    def at_least(self, moment: float) -> None:
+        """Move the clock forward to `moment` if it is behind it (never backward)."""
+        behind = moment - self.now()
+        if behind > 0:
+            self._wall0 += behind
+
     def real_seconds(self, sim_seconds: float) -> float:
         return sim_seconds / self.speed
 
@@ -319,6 +325,7 @@ class EmulatedMeter:
         tmp.replace(stem.with_suffix(".npz"))
         meta = {
             "next_minute": self.next_minute,
+            "clock": self.clock.now(),
             "config_reverse": sorted(self.config_reverse),
             "mac": self.identity.mac,
         }
@@ -335,6 +342,11 @@ class EmulatedMeter:
             self.counters = np.array(data["counters"], dtype=np.float64)
         meta = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
         self.config_reverse = set(meta["config_reverse"])
+        # Emulated time never runs backward across a restart: faster than real time, the
+        # clock was ahead of the wall, and restarting at wall time would record nothing
+        # until the wall caught up with the stored records.
+        self.clock.at_least(max(float(meta.get("clock", 0.0)), float(meta["next_minute"])))
+        self.boot_time = self.clock.now()
         # The time the emulator was stopped is time the device was without power.
         self.faults.power_off.append((float(meta["next_minute"]), self.now()))
         self.next_minute = int(meta["next_minute"])

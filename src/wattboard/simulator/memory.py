@@ -49,6 +49,13 @@ class RecordMemory:
     def last_ts(self) -> int | None:
         return int(self._ts[self._end - 1]) if len(self) else None
 
+    def overwrite(self, ts: int | None, column: int, value: float) -> None:
+        """Replace one value of the stored record of minute `ts` (a corrupted record)."""
+        index = np.searchsorted(self.timestamps, ts) if ts is not None else len(self)
+        if index >= len(self) or int(self.timestamps[index]) != ts:
+            raise ValueError(f"no stored record at ts {ts}")
+        self._vals[self._start + int(index), column] = value
+
     def extend(self, ts: NDArray[np.int64], values: NDArray[np.float64]) -> None:
         """Append rows whose timestamps are ascending and after the last stored one."""
         if not len(ts):

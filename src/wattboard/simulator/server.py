@@ -407,6 +407,7 @@ FAULT_KINDS: Final = (
     "clock_jump",
     "gap",
     "reverse_ct",
+    "huge_value",
 )
 
 
@@ -437,6 +438,12 @@ async def apply_fault(server: MeterServer, spec: dict[str, Any]) -> None:  # noq
         if phase not in ("a", "b", "c"):
             raise ValueError("phase must be 'a', 'b' or 'c'")
         (faults.reversed_ct.add if spec.get("on", True) else faults.reversed_ct.discard)(phase)
+    elif kind == "huge_value":
+        meter.memory.overwrite(
+            int(spec["ts"]) if "ts" in spec else meter.memory.last_ts,
+            KEYS.index(str(spec.get("key", "a_total_act_energy"))),
+            float(spec.get("value", 1e300)),
+        )
     else:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(FAULT_KINDS)}")
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -13,8 +15,9 @@ from wattboard.energy.flows import Flows
 from wattboard.energy.netting import Netting
 from wattboard.energy.records import MinuteRecord
 from wattboard.energy.sums import MinuteSums
+from wattboard.exceptions import StoreError
 from wattboard.store.base import DayRow, MeterInfo
-from wattboard.store.sqlite import SqliteStore
+from wattboard.store.sqlite import SqliteStore, damaged
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -41,7 +44,16 @@ class AsyncStore:
 
     async def run(self, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `func(*args, **kwargs)` on the store's thread and return its result."""
-        return await self._submit(functools.partial(func, *args, **kwargs))
+        try:
+            return await self._submit(functools.partial(func, *args, **kwargs))
+        except sqlite3.OperationalError as err:
+            # A full disk, a locked or vanished file: the caller decides whether to retry.
+            raise StoreError(f"the database {self._path()}: {err}") from err
+        except sqlite3.DatabaseError as err:
+            raise StoreError(damaged(self._path(), err)) from err
+
+    def _path(self) -> Path | str:
+        return self._store.path if self._store is not None else "(not open)"
 
     async def _submit(self, call: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import logging
 import shutil
 import sqlite3
 import tempfile
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Final, Literal, TextIO
 from zoneinfo import ZoneInfo
 
+from wattboard.energy.plausible import split_implausible
 from wattboard.energy.records import (
     PHASES,
     RECORD_FIELDS,
@@ -52,6 +54,7 @@ Format = Literal["sqlite", "csv", "shelly-csv"]
 SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 BACKUP_PAGES: Final = 256  # pages per step of the online backup: progress, and room for writers
 BATCH: Final = 5000  # minute records per import transaction
+log = logging.getLogger(__name__)
 CSV_HEADER: Final = ("meter", "ts", "utc", "inverted", *RECORD_FIELDS[2:])
 
 
@@ -72,8 +75,8 @@ def backup_database(source: Path, target: Path, progress: Progress | None = None
     if not source.exists():
         raise StoreError(f"no database at {source}; nothing to back up")
     partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
     try:
+        partial.unlink(missing_ok=True)
         with _open_readonly(source) as src, sqlite3.connect(partial) as dst:
             src.backup(dst, pages=BACKUP_PAGES, progress=_pages(progress))
             # One self-contained file: no -wal beside it to forget when copying the backup away.
@@ -82,10 +85,12 @@ def backup_database(source: Path, target: Path, progress: Progress | None = None
         if verdict != "ok":
             raise StoreError(f"the backup of {source} fails its check: {verdict}")
         partial.replace(target)
-    except sqlite3.Error as err:
-        raise StoreError(f"cannot back up {source} to {target}: {err}") from err
+    except (OSError, sqlite3.Error) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+        raise StoreError(f"cannot back up {source} to {target}: {reason}") from err
     finally:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # nothing to remove when it could not be made
+            partial.unlink(missing_ok=True)
 
 
 def export_csv(
@@ -154,14 +159,18 @@ def import_backup(
 ) -> ImportSummary:
     """Merge a backup made by `backup_database` (or a copy of a store) into `store`."""
     with _readable_backup(path) as source:
-        meters = _backup_meters(source)
-        for meter_id, (role, _) in meters.items():
-            store.add_meter(MeterSpec(meter_id, role))
-        orientation = _orientation(store)
-        flips = {m: inv ^ orientation.get(m, set()) for m, (_, inv) in meters.items()}
-        records = _import_minutes(store, source, flips, progress)
-        gaps = _import_gaps(store, source)
-        quarters = store.adopt_quarters(_orphan_quarters(source))
+        try:
+            meters = _backup_meters(source)
+            for meter_id, (role, _) in meters.items():
+                store.add_meter(MeterSpec(meter_id, role))
+            orientation = _orientation(store)
+            flips = {m: inv ^ orientation.get(m, set()) for m, (_, inv) in meters.items()}
+            records, dropped = _import_minutes(store, source, flips, progress)
+            gaps = _import_gaps(store, source) + dropped
+            quarters = store.adopt_quarters(_orphan_quarters(source))
+        except sqlite3.DatabaseError as err:
+            # Checked before the import, so this is a file changing under us: say so plainly.
+            raise StoreError(f"{path} could not be read to the end: {err}") from err
     return ImportSummary(records, gaps, quarters)
 
 
@@ -188,7 +197,22 @@ def import_csv(
     else:
         raw = _shelly_records(text, path, meter)
         records = [invert_phases(record, orientation[meter]) for record in raw]
-    return ImportSummary(_write(store, records, progress))
+    kept, dropped = _plausible(store, records)
+    return ImportSummary(_write(store, kept, progress), dropped)
+
+
+def _plausible(
+    store: SqliteStore, records: Sequence[MinuteRecord]
+) -> tuple[list[MinuteRecord], int]:
+    """Keep the plausible records; store each implausible minute as a gap naming its value."""
+    kept, dropped = split_implausible(records)
+    gaps = [(r.meter, r.ts, r.ts + 60, reason) for r, reason in dropped]
+    for meter, start, _, reason in gaps:
+        when = datetime.fromtimestamp(start, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        log.warning("meter %s: minute %s not imported: %s", meter, when, reason)
+    if gaps:
+        store.ingest([], gaps)
+    return kept, len(gaps)
 
 
 def _orientation(store: SqliteStore) -> dict[str, set[Phase]]:
@@ -247,6 +271,7 @@ def _readable_backup(path: Path) -> Iterator[sqlite3.Connection]:
     with tempfile.TemporaryDirectory(prefix="wattboard-import-") as tmp:
         db = _open_readonly(path)
         try:
+            _check_backup(db, path)
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             if version > SCHEMA_VERSION:
                 raise StoreError(
@@ -259,6 +284,19 @@ def _readable_backup(path: Path) -> Iterator[sqlite3.Connection]:
             yield db
         finally:
             db.close()
+
+
+def _check_backup(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a truncated or damaged backup before a single row of it is imported."""
+    try:
+        verdict = str(db.execute("PRAGMA quick_check").fetchone()[0])
+    except sqlite3.DatabaseError as err:
+        verdict = str(err)
+    if verdict != "ok":
+        raise StoreError(
+            f"{path} is damaged or incomplete ({verdict}); nothing was imported. Use an "
+            "older backup, or make a new one with `wattboard export`"
+        )
 
 
 def _migrated_copy(path: Path, copy: Path) -> sqlite3.Connection:
@@ -290,19 +328,21 @@ def _import_minutes(
     source: sqlite3.Connection,
     flips: dict[str, set[Phase]],
     progress: Progress | None,
-) -> int:
+) -> tuple[int, int]:
     total = int(source.execute("SELECT count(*) FROM minutes").fetchone()[0])
     cursor = source.execute(
         f"SELECT m.id, ts, {', '.join(MINUTE_COLUMNS)} FROM minutes "  # noqa: S608 - constant names
         "JOIN meters m ON m.num = minutes.meter ORDER BY ts, m.id"
     )
-    written = 0
+    written = dropped = 0
     while rows := cursor.fetchmany(BATCH):
         records = [_turned(decode(meter, ts, tuple(values)), flips) for meter, ts, *values in rows]
-        written += store.upsert(records)
+        kept, skipped = _plausible(store, records)
+        written += store.upsert(kept)
+        dropped += skipped
         if progress is not None:
-            progress(written, total)
-    return written
+            progress(written + dropped, total)
+    return written, dropped
 
 
 def _turned(record: MinuteRecord, flips: dict[str, set[Phase]]) -> MinuteRecord:

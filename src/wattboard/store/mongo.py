@@ -59,6 +59,7 @@ SITES: Final = "sites"
 TIMESERIES: Final = {"timeField": "ts", "metaField": "meter", "granularity": "minutes"}
 DEFAULT_TIMEOUT: Final = 10.0
 # How long a reader trusts a site's zone, netting and meters before it reads them again.
+METERS_TTL: Final = 30.0  # seconds; the Pi syncs about once a minute
 SITE_TTL: Final = 60.0
 _VALUES: Final = VALUE_FIELDS  # a record's 18 values, in the order of MINUTE_COLUMNS
 _COUNTS: Final = frozenset({"present", "clamped_minutes"})
@@ -246,6 +247,7 @@ class MongoReplica:
         if info is None:
             raise InvalidInputError("site", f"no data has been replicated for site {site!r}")
         reader = self._readers[site] = MongoReader(self, info)
+        reader.warm()
         return reader
 
     async def site_info(self, site: str) -> SiteInfo | None:
@@ -268,6 +270,8 @@ class MongoReplica:
         return time.perf_counter() - started
 
     async def close(self) -> None:
+        for reader in self._readers.values():
+            await reader.aclose()
         await self.client.close()
 
 
@@ -418,6 +422,11 @@ class MongoReader:
         self.info = info
         self.site = info.site
         self._loaded = time.monotonic()
+        # The meters with their newest minute, served from here: finding each meter's newest
+        # minute in the time series takes seconds on a large replica, and /health must not.
+        self._meters: list[MeterInfo] | None = None
+        self._meters_loaded = 0.0
+        self._meters_task: asyncio.Task[list[MeterInfo]] | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -442,7 +451,39 @@ class MongoReader:
             self.info = info
         self._loaded = time.monotonic()
 
+    def warm(self) -> None:
+        """Start loading the meters in the background when the cache is empty or old."""
+        if self._meters_task is None and (
+            self._meters is None or time.monotonic() - self._meters_loaded >= METERS_TTL
+        ):
+            self._meters_task = asyncio.create_task(self._load_meters())
+            self._meters_task.add_done_callback(self._meters_loaded_now)
+
     async def meters(self) -> list[MeterInfo]:
+        """Return the meters, from the cache when there is one (refreshed in the background)."""
+        self.warm()
+        if self._meters is not None:
+            return self._meters
+        task = self._meters_task
+        assert task is not None  # noqa: S101 - set above whenever the cache is empty
+        return await asyncio.shield(task)
+
+    async def aclose(self) -> None:
+        """Let a background load of the meters finish (its timeouts bound it) before closing.
+
+        Not cancelled: a query cancelled half-way leaves its connection's socket open.
+        """
+        task = self._meters_task
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
+
+    def _meters_loaded_now(self, task: asyncio.Task[list[MeterInfo]]) -> None:
+        self._meters_task = None
+        if not task.cancelled() and task.exception() is None:
+            self._meters = task.result()
+            self._meters_loaded = time.monotonic()
+
+    async def _load_meters(self) -> list[MeterInfo]:
         await self.refresh()
         docs = await self._meter_docs()
         lasts = await asyncio.gather(*(self._edge(str(d["id"]), DESCENDING) for d in docs))

@@ -8,6 +8,7 @@ crash leaves either the whole minute or none of it.
 from __future__ import annotations
 
 import itertools
+import math
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -20,6 +21,8 @@ from zoneinfo import ZoneInfo
 from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows
 from wattboard.energy.netting import Netting, bucket_flows
 from wattboard.energy.periods import local_day, local_midnight, period
+from wattboard.energy.plausible import REASON as IMPLAUSIBLE
+from wattboard.energy.plausible import implausible_field
 from wattboard.energy.records import PHASES, MinuteRecord, Phase, Role
 from wattboard.energy.sums import (
     QUARTER,
@@ -43,6 +46,7 @@ Progress = Callable[[int, int], None]
 DAY: Final = 86400
 REBUILD_CHUNK: Final = 7 * DAY
 SUMS_KEPT: Final = 4096  # spans of day sums kept between changes (a few hundred bytes each)
+INT64_MAX: Final = 2**63 - 1  # SQLite's largest integer
 LAST_TS: Final = 253_370_764_800  # 9998-12-31: callers pass huge ends for "everything"
 # Written minutes further apart than this are logged as separate changes, so a scattered
 # upsert does not make the replicator resend everything in between.
@@ -122,14 +126,18 @@ class SqliteStore:
             }
             return
         self._db = _connect(path)
-        self._migrate()
-        self._meters = self._register(self._specs)
-        with self._db:
-            # A new file's rollups are built with today's settings; later changes are compared.
-            self._db.executemany(
-                "INSERT OR IGNORE INTO settings VALUES (?, ?)",
-                [("timezone", zone.key), ("netting", netting)],
-            )
+        try:
+            self._migrate()
+            self._meters = self._register(self._specs)
+            with self._db:
+                # A new file's rollups are built with today's settings; later changes are compared.
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO settings VALUES (?, ?)",
+                    [("timezone", zone.key), ("netting", netting)],
+                )
+        except sqlite3.DatabaseError as err:
+            self._db.close()
+            raise StoreError(damaged(path, err)) from err
 
     def close(self) -> None:
         self._db.close()
@@ -199,7 +207,7 @@ class SqliteStore:
         self, records: Sequence[MinuteRecord], gaps: Sequence[tuple[str, int, int, str]]
     ) -> int:
         """Store fetched records and the gaps found on the way in one transaction."""
-        rows = [(self._num(r.meter), _checked_ts(r.ts), *encode(r)) for r in records]
+        rows = [(self._num(r.meter), _checked_ts(r.ts), *_encoded(r)) for r in records]
         try:
             with self._db:
                 self._db.executemany(_INSERT_MINUTE, rows)
@@ -548,7 +556,22 @@ class SqliteStore:
 
     def integrity(self) -> str:
         """Return SQLite's own verdict on the file ('ok' when healthy)."""
-        return str(self._db.execute("PRAGMA quick_check").fetchone()[0])
+        try:
+            return str(self._db.execute("PRAGMA quick_check").fetchone()[0])
+        except sqlite3.DatabaseError as err:
+            # A file damaged badly enough makes the check itself fail: that is its verdict.
+            return str(err)
+
+    def implausible_gaps(
+        self, limit: int = 10, meter: str | None = None
+    ) -> list[tuple[str, int, int, str]]:
+        """Return the newest minutes dropped as implausible: (meter, start, end, reason)."""
+        rows = self._db.execute(
+            "SELECT id, start, end, reason FROM gaps JOIN meters ON meter = num "
+            "WHERE reason LIKE ? AND (? IS NULL OR id = ?) ORDER BY start DESC LIMIT ?",
+            (f"{IMPLAUSIBLE}%", meter, meter, limit),
+        )
+        return [(str(m), int(s), int(e), str(r)) for m, s, e, r in rows]
 
     # -- change log for the MongoDB replica ---------------------------------------------------
 
@@ -676,6 +699,27 @@ def _flows(values: Sequence[float]) -> Flows:
     # total() of a count is a float in SQLite.
     row["present"], row["clamped_minutes"] = int(row["present"]), int(row["clamped_minutes"])
     return Flows(**row)
+
+
+def damaged(path: Path | str, err: Exception) -> str:
+    """Say that the database file is unreadable, and what to do about it."""
+    return (
+        f"the database {path} is damaged or not a Wattboard database ({err}); move it away "
+        "and restore a backup with `wattboard import`"
+    )
+
+
+def _encoded(record: MinuteRecord) -> tuple[int, ...]:
+    """Encode a record; a value too large for an integer column is refused, not a crash."""
+    try:
+        row = encode(record)
+    except (OverflowError, ValueError):  # inf, nan
+        row = (INT64_MAX + 1,)
+    if all(-INT64_MAX <= value <= INT64_MAX for value in row):
+        return row
+    bad = implausible_field(record)
+    field, value = bad if bad is not None else ("value", math.nan)
+    raise InvalidInputError(field, f"{value!r} is too large to store")
 
 
 def _checked_ts(ts: int) -> int:

@@ -117,12 +117,14 @@ async def _events(ctx: ApiContext, live: LiveState, request: Request) -> AsyncIt
     try:
         yield "retry: 2000\n\n"
         yield _event(ctx, live)
-        while not await request.is_disconnected():
+        while not live.closed and not await request.is_disconnected():
             try:
                 await asyncio.wait_for(changed.wait(), timeout=HEARTBEAT)
             except TimeoutError:
                 yield ": heartbeat\n\n"
                 continue
+            if live.closed:
+                break  # shutting down: the client reconnects to the next server
             await asyncio.sleep(COALESCE)
             changed.clear()
             yield _event(ctx, live)

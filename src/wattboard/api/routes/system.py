@@ -16,7 +16,14 @@ from wattboard import __version__
 from wattboard.api.context import ApiContext
 from wattboard.api.deps import Ctx, EndInstant, Instant
 from wattboard.api.routes.energy import RangeUnit, energy_range
-from wattboard.api.schemas import HealthMeterOut, HealthOut, MeterOut, ReplicationOut, StoreOut
+from wattboard.api.schemas import (
+    HealthMeterOut,
+    HealthOut,
+    ImplausibleOut,
+    MeterOut,
+    ReplicationOut,
+    StoreOut,
+)
 from wattboard.api.timefmt import iso
 from wattboard.store.base import MeterInfo
 
@@ -51,6 +58,7 @@ async def health(ctx: Ctx) -> HealthOut:
     """Whether the server, its store and its meters are well."""
     meters = await ctx.reader.meters()
     backfilling = ctx.backfilling()
+    implausible = await ctx.implausible()
     out = [
         HealthMeterOut(
             id=m.id,
@@ -58,11 +66,18 @@ async def health(ctx: Ctx) -> HealthOut:
             backfilling=m.id in backfilling,
             last_record=None if m.last_record is None else iso(m.last_record, ctx.reader.zone),
             last_record_ts=m.last_record,
+            implausible=[
+                ImplausibleOut(start=iso(start, ctx.reader.zone), start_ts=start, reason=reason)
+                for meter, start, _, reason in implausible
+                if meter == m.id
+            ],
         )
         for m in meters
     ]
     failing = ctx.replication_failing()
+    store_problem = ctx.store_problem()
     reasons = [f"meter {m.id} is offline" for m in out if m.online is False]
+    reasons += [f"the store cannot write: {store_problem}"] if store_problem else []
     reasons += _replication_reasons(ctx, failing)
     reasons += await asyncio.to_thread(_disk_reasons, ctx)
     reasons += _live_reasons(ctx)
@@ -71,7 +86,7 @@ async def health(ctx: Ctx) -> HealthOut:
         reasons=reasons,
         version=__version__,
         site=ctx.site_id,
-        store=StoreOut(backend=ctx.backend),
+        store=StoreOut(backend=ctx.backend, problem=store_problem),
         meters=out,
         replication=ReplicationOut(
             lag_s=ctx.replication_lag(), failing_s=None if failing is None else round(failing, 1)
