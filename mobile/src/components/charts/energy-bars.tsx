@@ -33,9 +33,14 @@ export function stackOf(bucket: EnergyBucket): StackValues {
   };
 }
 
-export function describeBucket(kind: PeriodKind, bucket: EnergyBucket, unit: EnergyUnit): string {
+export function describeBucket(
+  kind: PeriodKind,
+  bucket: EnergyBucket,
+  unit: EnergyUnit,
+  siblingKeys: readonly string[] = [],
+): string {
   const parts = [
-    `${bucketTitle(kind, bucket.key)}: used ${formatEnergy(bucket.consumption, unit)}`,
+    `${bucketTitle(kind, bucket.key, siblingKeys)}: used ${formatEnergy(bucket.consumption, unit)}`,
     `${formatEnergy(bucket.self_consumption, unit)} from solar`,
     `${formatEnergy(bucket.grid_import, unit)} from the grid`,
     `exported ${formatEnergy(bucket.grid_export, unit)}`,
@@ -62,6 +67,7 @@ export function EnergyBars({
   const width = fixedWidth ?? measured;
   const layout = layoutBars(buckets.map(stackOf), width, height);
   const every = labelEvery(buckets.length, layout.slot, kind === 'year' ? 26 : 22);
+  const keys = buckets.map((b) => b.key);
   return (
     <View
       testID={testID}
@@ -173,7 +179,7 @@ export function EnergyBars({
               key={bucket.key}
               testID={`bar-${i}`}
               accessibilityRole="button"
-              accessibilityLabel={describeBucket(kind, bucket, unit)}
+              accessibilityLabel={describeBucket(kind, bucket, unit, keys)}
               accessibilityState={{ selected: selected === i }}
               onPress={() => onSelect(i)}
               style={{

@@ -108,6 +108,7 @@ function DayContent() {
           <BucketDetail
             kind="day"
             bucket={selectedBucket}
+            siblingKeys={(energyData?.buckets ?? []).map((b) => b.key)}
             unit={units.energy}
             onClose={() => setSelected(null)}
           />

@@ -10,6 +10,7 @@ import { Totals } from './totals';
 export function BucketDetail({
   kind,
   bucket,
+  siblingKeys,
   unit,
   drillLabel,
   onDrill,
@@ -17,6 +18,8 @@ export function BucketDetail({
 }: {
   kind: PeriodKind;
   bucket: EnergyBucket;
+  /** The keys of every bucket of the period: a repeated DST hour is told apart by its offset. */
+  siblingKeys?: readonly string[];
   unit: EnergyUnit;
   drillLabel?: string;
   onDrill?: () => void;
@@ -27,7 +30,7 @@ export function BucketDetail({
     <View testID="bucket-detail" style={[styles.box, { borderColor: palette.accent }]}>
       <View style={styles.header}>
         <Text accessibilityRole="header" style={[styles.title, { color: palette.text }]}>
-          {bucketTitle(kind, bucket.key)}
+          {bucketTitle(kind, bucket.key, siblingKeys)}
         </Text>
         <Button compact label="Close" accessibilityLabel="Close the details" onPress={onClose} />
       </View>

@@ -152,6 +152,7 @@ function HistoryContent() {
           <BucketDetail
             kind={kind}
             bucket={bucket}
+            siblingKeys={(data?.buckets ?? []).map((b) => b.key)}
             unit={units.energy}
             drillLabel={target ? `Open ${periodLabel(target.kind, target.key)} ›` : undefined}
             onDrill={target ? drill : undefined}
