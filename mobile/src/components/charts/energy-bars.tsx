@@ -13,6 +13,8 @@ import { labelEvery } from './scale';
 export interface EnergyBarsProps {
   kind: PeriodKind;
   buckets: EnergyBucket[];
+  /** The site's first record (the report's `first_ts`): earlier bars are not missing data. */
+  firstTs?: number | null;
   unit: EnergyUnit;
   palette: Palette;
   /** What the chart shows, for screen readers ("Energy per hour, Fri 16 May 2025"). */
@@ -38,6 +40,7 @@ export function describeBucket(
   bucket: EnergyBucket,
   unit: EnergyUnit,
   siblingKeys: readonly string[] = [],
+  firstTs?: number | null,
 ): string {
   const parts = [
     `${bucketTitle(kind, bucket.key, siblingKeys)}: used ${formatEnergy(bucket.consumption, unit)}`,
@@ -46,7 +49,8 @@ export function describeBucket(
     `exported ${formatEnergy(bucket.grid_export, unit)}`,
     `self-sufficiency ${formatPercent(bucket.self_sufficiency)}`,
   ];
-  if (bucket.coverage == null) parts.push('no data');
+  if (firstTs != null && bucket.end_ts <= firstTs) parts.push('before this installation');
+  else if (bucket.coverage == null) parts.push('no data');
   else if (bucket.coverage < 0.99) parts.push(`data ${formatPercent(bucket.coverage)} complete`);
   return parts.join(', ');
 }
@@ -54,6 +58,7 @@ export function describeBucket(
 export function EnergyBars({
   kind,
   buckets,
+  firstTs,
   unit,
   palette,
   label,
@@ -179,7 +184,7 @@ export function EnergyBars({
               key={bucket.key}
               testID={`bar-${i}`}
               accessibilityRole="button"
-              accessibilityLabel={describeBucket(kind, bucket, unit, keys)}
+              accessibilityLabel={describeBucket(kind, bucket, unit, keys, firstTs)}
               accessibilityState={{ selected: selected === i }}
               onPress={() => onSelect(i)}
               style={{

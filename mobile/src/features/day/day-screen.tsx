@@ -96,6 +96,7 @@ function DayContent() {
             testID="day-bars"
             kind="day"
             buckets={energyData?.buckets ?? energy.data?.buckets ?? []}
+            firstTs={energyData?.first_ts}
             unit={units.energy}
             palette={palette}
             label={`Energy per hour on ${label}: solar used, grid import above the line, export below`}
@@ -109,6 +110,7 @@ function DayContent() {
             kind="day"
             bucket={selectedBucket}
             siblingKeys={(energyData?.buckets ?? []).map((b) => b.key)}
+            firstTs={energyData?.first_ts}
             unit={units.energy}
             onClose={() => setSelected(null)}
           />
@@ -118,7 +120,12 @@ function DayContent() {
       </Card>
       <Card title="Totals" testID="card-day-totals">
         {energyData ? (
-          <Totals flows={energyData.totals} unit={units.energy} testID="day-totals" />
+          <Totals
+            flows={energyData.totals}
+            unit={units.energy}
+            installed={{ endTs: energyData.end_ts, firstTs: energyData.first_ts }}
+            testID="day-totals"
+          />
         ) : null}
         {!energyData && !energy.isError ? (
           <Text style={{ color: palette.muted }}>Loading…</Text>

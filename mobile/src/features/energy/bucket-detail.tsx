@@ -11,6 +11,7 @@ export function BucketDetail({
   kind,
   bucket,
   siblingKeys,
+  firstTs,
   unit,
   drillLabel,
   onDrill,
@@ -20,6 +21,8 @@ export function BucketDetail({
   bucket: EnergyBucket;
   /** The keys of every bucket of the period: a repeated DST hour is told apart by its offset. */
   siblingKeys?: readonly string[];
+  /** The site's first record (the report's `first_ts`): a bucket before it is not missing data. */
+  firstTs?: number | null;
   unit: EnergyUnit;
   drillLabel?: string;
   onDrill?: () => void;
@@ -34,7 +37,12 @@ export function BucketDetail({
         </Text>
         <Button compact label="Close" accessibilityLabel="Close the details" onPress={onClose} />
       </View>
-      <Totals flows={bucket} unit={unit} testID="bucket-totals" />
+      <Totals
+        flows={bucket}
+        unit={unit}
+        installed={{ endTs: bucket.end_ts, firstTs }}
+        testID="bucket-totals"
+      />
       {onDrill && drillLabel ? (
         <Button testID="drill-down" variant="primary" label={drillLabel} onPress={onDrill} />
       ) : null}
