@@ -135,6 +135,7 @@ function NowContent() {
               meter={meter}
               unit={units.power}
               age={meterAge(meter, sample, live.dataUpdatedAt, now)}
+              receiving={connection.status === 'ok' && !live.isError}
             />
           ))}
         </View>

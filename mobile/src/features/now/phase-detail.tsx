@@ -29,9 +29,11 @@ export function meterAge(meter: MeterPower, sample: PowerNow, updatedAt: number,
 export function stateOf(
   meter: MeterPower,
   age: number,
+  receiving = true,
 ): { text: string; tone: 'ok' | 'warning' | 'danger' } {
-  const old = age > STALE_AFTER_S;
-  if (meter.online && !meter.stale && !old) return { text: 'online', tone: 'ok' };
+  // Not receiving: the server is gone, so the last "online" it sent is history.
+  const fresh = receiving && age <= STALE_AFTER_S;
+  if (meter.online && !meter.stale && fresh) return { text: 'online', tone: 'ok' };
   const ageText = meter.ts == null ? 'no reading' : `${formatAge(age)} old`;
   if (meter.online || meter.stale) return { text: `stale · ${ageText}`, tone: 'warning' };
   return { text: `offline · ${ageText}`, tone: 'danger' };
@@ -70,14 +72,17 @@ export function MeterCard({
   meter,
   unit,
   age,
+  receiving = true,
 }: {
   meter: MeterPower;
   unit: PowerUnit;
   /** Seconds since this meter's reading (see `meterAge`). */
   age: number;
+  /** False while no server answers: the card then gives the age of what it shows. */
+  receiving?: boolean;
 }) {
   const palette = usePalette();
-  const state = stateOf(meter, age);
+  const state = stateOf(meter, age, receiving);
   const main = headline(meter);
   const stateColor =
     state.tone === 'ok' ? palette.ok : state.tone === 'warning' ? palette.warning : palette.danger;
