@@ -14,6 +14,7 @@ import { Screen } from '@/components/ui/screen';
 import { useConnection, useUnits } from '@/features/connection/connection-provider';
 import { useEnergy, useSiteToday } from '@/features/energy/api';
 import { BucketDetail } from '@/features/energy/bucket-detail';
+import { DataAge, fromCache } from '@/features/energy/data-age';
 import { PeriodNav } from '@/features/energy/period-nav';
 import { Totals } from '@/features/energy/totals';
 import { addDays, isDateKey, periodLabel } from '@/lib/periods';
@@ -126,6 +127,9 @@ function DayContent() {
             installed={{ endTs: energyData.end_ts, firstTs: energyData.first_ts }}
             testID="day-totals"
           />
+        ) : null}
+        {energyData && energy.dataUpdatedAt && fromCache(connection.status, energy.isError) ? (
+          <DataAge updatedAt={energy.dataUpdatedAt} now={now} testID="day-totals-age" />
         ) : null}
         {!energyData && !energy.isError ? (
           <Text style={{ color: palette.muted }}>Loading…</Text>
