@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check of the app, in order, on a fresh machine: npm ci, type check, format, API-type drift,
 # jest, web export, bundle size, native (Android + iOS) export, e2e (Debian chromium +
-# `wattboard demo`), and the PWA / cloud e2e (`wattboard serve` over SQLite and over MongoDB).
+# `wattboard demo`), the PWA / cloud e2e (`wattboard serve` over SQLite and over MongoDB), and
+# the server-gone e2e (the demo killed mid-stream: Offline badge and data ages within 5 s).
 #   SKIP_E2E=1 scripts/test.sh      everything but the browser runs
 #   SKIP_NATIVE=1 scripts/test.sh   without the Android and iOS exports
 set -euo pipefail
@@ -45,5 +46,6 @@ fi
 if [[ "${SKIP_E2E:-}" != 1 ]]; then
   timed "e2e" node e2e/run.mjs
   timed "pwa e2e" node e2e/pwa.mjs
+  timed "server-gone e2e" node e2e/server-gone.mjs
 fi
 echo "mobile: all checks passed"

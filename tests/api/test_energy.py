@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from tests.api.conftest import Site
+from tests.api.conftest import PINNED_NOW, Site
 from wattboard.energy.periods import period, period_buckets
 from wattboard.simulator.minutes import KEYS
 
@@ -92,6 +92,26 @@ async def _views_add_up(site: Site) -> None:
     assert memory.last_ts is not None
     span = {datetime.fromtimestamp(t, HELSINKI).year for t in (memory.first_ts, memory.last_ts)}
     assert [b["key"] for b in years["buckets"]] == [str(y) for y in range(min(span), max(span) + 1)]
+
+
+async def test_energy_month_coverage_counts_from_the_first_record(site: Site) -> None:
+    # Two days of history up to 17 June 2026 10:00: the site's first record is on 15 June.
+    firsts = [m.device.memory.first_ts for m in site.sim.meters.values()]
+    assert None not in firsts
+    first = min(t for t in firsts if t is not None)
+    assert datetime.fromtimestamp(first, HELSINKI).date().isoformat() == "2026-06-15"
+    month = datetime.fromtimestamp(PINNED_NOW, HELSINKI).date().isoformat()[:7]
+    body = (await site.client.get(f"/energy/month/{month}")).json()
+    assert body["first_ts"] == first
+    before = [b for b in body["buckets"] if b["end_ts"] <= first]
+    assert [b["key"] for b in before] == [f"2026-06-{d:02d}" for d in range(1, 15)]
+    assert {b["coverage"] for b in before} == {None}  # before this installation, not missing
+    days = {b["key"]: b for b in body["buckets"]}
+    assert days["2026-06-15"]["coverage"] == 1.0  # from the first record, not from midnight
+    assert days["2026-06-16"]["coverage"] == 1.0  # 2 meters × 1440 minutes
+    # Counted from 1 June it would be about 2 days of 16.4, 12 %; the minute in progress at
+    # most is missing of 2 × 2 days.
+    assert body["totals"]["coverage"] == pytest.approx(1.0, abs=0.001)
 
 
 async def test_energy_week_has_seven_days(site: Site) -> None:

@@ -91,6 +91,20 @@ def test_expected_meter_minutes(start, end, meters, now, expected):
     assert expected_meter_minutes(start, end, meters, now) == expected
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "now", "first", "expected"),
+    [
+        (0, 900, None, 600, 10),  # 2 × 5: the site's first record at minute 10
+        (0, 900, 450, 300, 4),  # 2 × 2: from the first record to the minute in progress
+        (0, 900, None, 900, 0),  # the bucket ends as the first record arrives: before it
+        (0, 900, None, 5000, 0),  # wholly before the installation
+        (600, 900, None, 0, 10),  # a first record before the bucket changes nothing
+    ],
+)
+def test_expected_meter_minutes_counts_from_the_first_record(start, end, now, first, expected):
+    assert expected_meter_minutes(start, end, 2, now, first) == expected
+
+
 def test_combine_adds_sums_and_recomputes_ratios():
     sunny = Flows(grid_export=8.0, solar=10.0, consumption=2.0, self_consumption=2.0, present=2)
     dark = Flows(grid_import=18.0, consumption=18.0, present=1, expected=2)

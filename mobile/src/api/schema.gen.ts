@@ -392,6 +392,11 @@ export interface components {
             end: string;
             /** End Ts */
             end_ts: number;
+            /**
+             * First Ts
+             * @description The site's first record (epoch seconds), or null before any. Coverage counts from it: a bucket that ends before it is before this installation, not missing data
+             */
+            first_ts: number | null;
             /** Key */
             key: string;
             /** Netting */

@@ -10,6 +10,8 @@ import {
   shiftPeriod,
   todayIn,
 } from './periods';
+import springForward from '@/test/fixtures/energy-day-2025-03-30.json';
+import fallBack from '@/test/fixtures/energy-day-2025-10-26.json';
 
 describe('periods @dates', () => {
   it('finds ISO weeks across year ends', () => {
@@ -39,7 +41,6 @@ describe('periods @dates', () => {
 
   it('labels buckets from their keys, DST hours included', () => {
     expect(bucketLabel('day', '2025-10-26T03:00:00+02:00')).toBe('03');
-    expect(bucketTitle('day', '2025-10-26T03:00:00+02:00')).toBe('03:00 (UTC+02:00)');
     expect(bucketLabel('week', '2025-05-12')).toBe('Mon');
     expect(bucketLabel('month', '2025-05-09')).toBe('9');
     expect(bucketLabel('year', '2025-05')).toBe('May');
@@ -64,5 +65,27 @@ describe('periods @dates', () => {
     const instant = new Date(Date.UTC(2025, 2, 29, 22, 30));
     expect(todayIn('Europe/Helsinki', instant)).toBe('2025-03-30');
     expect(todayIn('America/New_York', instant)).toBe('2025-03-29');
+  });
+});
+
+describe('bucketTitle on DST days (Europe/Helsinki)', () => {
+  it('names a fall-back day hour by local time, with the offset only on the repeated 03:00', () => {
+    const keys = fallBack.buckets.map((b) => b.key);
+    expect(keys).toHaveLength(25); // 24 h + the hour that repeats
+    const titles = keys.map((key) => bucketTitle('day', key, keys));
+    expect(titles.slice(0, 3)).toEqual(['00:00', '01:00', '02:00']);
+    expect(titles[3]).toBe('03:00 (UTC+03:00)'); // summer time, the first time round
+    expect(titles[4]).toBe('03:00 (UTC+02:00)'); // standard time, the second
+    expect(titles[5]).toBe('04:00');
+    expect(titles[14]).toBe('13:00');
+    expect(titles.filter((t) => t.includes('UTC'))).toHaveLength(2);
+  });
+
+  it('never shows an offset on a spring-forward day, whose 03:00 does not exist', () => {
+    const keys = springForward.buckets.map((b) => b.key);
+    expect(keys).toHaveLength(23);
+    const titles = keys.map((key) => bucketTitle('day', key, keys));
+    expect(titles.slice(2, 4)).toEqual(['02:00', '04:00']);
+    expect(titles.some((t) => t.includes('UTC'))).toBe(false);
   });
 });

@@ -214,13 +214,25 @@ export function bucketLabel(kind: PeriodKind, bucketKey: string): string {
   }
 }
 
-/** A bucket's name in full, for accessibility labels and the detail panel. */
-export function bucketTitle(kind: PeriodKind, bucketKey: string): string {
+/**
+ * A bucket's name in full, for accessibility labels and the detail panel. An hour reads as the
+ * site's local clock ("11:00"); only the hour that repeats when the clocks go back carries its
+ * offset, since nothing else tells its two bars apart. `siblingKeys` are the keys of every
+ * bucket of the same period, which is how a repeated hour is recognised.
+ */
+export function bucketTitle(
+  kind: PeriodKind,
+  bucketKey: string,
+  siblingKeys: readonly string[] = [],
+): string {
   switch (kind) {
     case 'day': {
       const hour = bucketKey.slice(11, 16);
-      const offset = bucketKey.slice(19) || '';
-      return `${hour}${offset ? ` (UTC${offset})` : ''}`;
+      const offset = bucketKey.slice(19);
+      const repeated = siblingKeys.some(
+        (other) => other !== bucketKey && other.slice(0, 16) === bucketKey.slice(0, 16),
+      );
+      return repeated && offset ? `${hour} (UTC${offset})` : hour;
     }
     case 'week':
     case 'month':

@@ -71,6 +71,12 @@ class EnergyOut(BaseModel):
     end: str
     start_ts: int
     end_ts: int
+    first_ts: int | None = Field(
+        description=(
+            "The site's first record (epoch seconds), or null before any. Coverage counts from"
+            " it: a bucket that ends before it is before this installation, not missing data"
+        )
+    )
     unit: Literal["Wh"] = "Wh"
     totals: FlowsOut
     buckets: list[BucketOut]

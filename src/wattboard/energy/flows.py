@@ -86,9 +86,17 @@ def combine(flows: Iterable[Flows]) -> Flows:
     return result
 
 
-def expected_meter_minutes(start: int, end: int, meters: int, now: int | None = None) -> int:
-    """Return the meter-minutes `meters` meters should have recorded in `[start, min(end, now))`."""
+def expected_meter_minutes(
+    start: int, end: int, meters: int, now: int | None = None, first: int | None = None
+) -> int:
+    """Return the meter-minutes `meters` meters should have recorded in `[start, min(end, now))`.
+
+    `first` is the site's first record: nothing was installed to record before it, so minutes
+    before it are not missing and are not expected (a new site is not "4 % complete" all year).
+    """
     stop = end if now is None else min(end, now)
+    if first is not None:
+        start = max(start, first)
     # The minute in progress has no record yet, so only whole minutes are expected.
     return meters * (max(0, stop - start) // MINUTE)
 

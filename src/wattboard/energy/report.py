@@ -32,12 +32,15 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class Site:
-    """What a report needs to know about the site: zone, netting, meters, and the present."""
+    """What a report needs to know about the site: zone, netting, meters, now, first record."""
 
     zone: ZoneInfo
     netting: Netting
     meters: int
     now: int
+    # The site's first record (epoch s): coverage counts from it. None: no record yet, so every
+    # minute up to now is expected (a site whose meters never delivered shows 0 %, not 100 %).
+    first: int | None = None
 
 
 def from_quarters(
@@ -83,7 +86,7 @@ def from_sums(buckets: Sequence[Bucket], sums: Sequence[Flows], site: Site) -> R
 
 
 def _expected(bucket: Bucket, site: Site) -> int:
-    return expected_meter_minutes(bucket.start, bucket.end, site.meters, site.now)
+    return expected_meter_minutes(bucket.start, bucket.end, site.meters, site.now, site.first)
 
 
 def _report(buckets: Sequence[Bucket], flows: Sequence[Flows]) -> Report:

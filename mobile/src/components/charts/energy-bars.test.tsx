@@ -135,7 +135,16 @@ describe('EnergyBars', () => {
   it('labels each bar with its numbers for screen readers', () => {
     renderBars(day.buckets);
     expect(screen.getByTestId('bar-12').props.accessibilityLabel).toBe(
-      '12:00 (UTC+02:00): used 0.74 kWh, 0.51 kWh from solar, 0.23 kWh from the grid, exported 0.45 kWh, self-sufficiency 68 %',
+      '12:00: used 0.74 kWh, 0.51 kWh from solar, 0.23 kWh from the grid, exported 0.45 kWh, self-sufficiency 68 %',
     );
+  });
+
+  it('names the two 03:00 bars of a fall-back day by their offsets', () => {
+    renderBars(fallBack.buckets as EnergyBucket[]);
+    const label = (i: number) => String(screen.getByTestId(`bar-${i}`).props.accessibilityLabel);
+    expect(label(2)).toMatch(/^02:00: /);
+    expect(label(3)).toMatch(/^03:00 \(UTC\+03:00\): /);
+    expect(label(4)).toMatch(/^03:00 \(UTC\+02:00\): /);
+    expect(label(5)).toMatch(/^04:00: /);
   });
 });

@@ -13,6 +13,8 @@ import { labelEvery } from './scale';
 export interface EnergyBarsProps {
   kind: PeriodKind;
   buckets: EnergyBucket[];
+  /** The site's first record (the report's `first_ts`): earlier bars are not missing data. */
+  firstTs?: number | null;
   unit: EnergyUnit;
   palette: Palette;
   /** What the chart shows, for screen readers ("Energy per hour, Fri 16 May 2025"). */
@@ -33,15 +35,22 @@ export function stackOf(bucket: EnergyBucket): StackValues {
   };
 }
 
-export function describeBucket(kind: PeriodKind, bucket: EnergyBucket, unit: EnergyUnit): string {
+export function describeBucket(
+  kind: PeriodKind,
+  bucket: EnergyBucket,
+  unit: EnergyUnit,
+  siblingKeys: readonly string[] = [],
+  firstTs?: number | null,
+): string {
   const parts = [
-    `${bucketTitle(kind, bucket.key)}: used ${formatEnergy(bucket.consumption, unit)}`,
+    `${bucketTitle(kind, bucket.key, siblingKeys)}: used ${formatEnergy(bucket.consumption, unit)}`,
     `${formatEnergy(bucket.self_consumption, unit)} from solar`,
     `${formatEnergy(bucket.grid_import, unit)} from the grid`,
     `exported ${formatEnergy(bucket.grid_export, unit)}`,
     `self-sufficiency ${formatPercent(bucket.self_sufficiency)}`,
   ];
-  if (bucket.coverage == null) parts.push('no data');
+  if (firstTs != null && bucket.end_ts <= firstTs) parts.push('before this installation');
+  else if (bucket.coverage == null) parts.push('no data');
   else if (bucket.coverage < 0.99) parts.push(`data ${formatPercent(bucket.coverage)} complete`);
   return parts.join(', ');
 }
@@ -49,6 +58,7 @@ export function describeBucket(kind: PeriodKind, bucket: EnergyBucket, unit: Ene
 export function EnergyBars({
   kind,
   buckets,
+  firstTs,
   unit,
   palette,
   label,
@@ -62,6 +72,7 @@ export function EnergyBars({
   const width = fixedWidth ?? measured;
   const layout = layoutBars(buckets.map(stackOf), width, height);
   const every = labelEvery(buckets.length, layout.slot, kind === 'year' ? 26 : 22);
+  const keys = buckets.map((b) => b.key);
   return (
     <View
       testID={testID}
@@ -173,7 +184,7 @@ export function EnergyBars({
               key={bucket.key}
               testID={`bar-${i}`}
               accessibilityRole="button"
-              accessibilityLabel={describeBucket(kind, bucket, unit)}
+              accessibilityLabel={describeBucket(kind, bucket, unit, keys, firstTs)}
               accessibilityState={{ selected: selected === i }}
               onPress={() => onSelect(i)}
               style={{

@@ -43,10 +43,18 @@ export interface Connection {
   error: unknown;
   /** Ask home and remote again now. */
   recheck: () => void;
+  /**
+   * A request or the live stream failed on the network: ask again which server answers, at
+   * once after a working connection (so the badge turns within seconds), then rate limited.
+   */
+  networkFailed: () => void;
 }
 
 const ConnectionContext = createContext<Connection | null>(null);
-const RECHECK_AFTER_FAILURE_MS = 5000;
+/** While connected, the first failure re-checks at once; this only stops a burst of them. */
+const RECHECK_WHILE_OK_MS = 1000;
+/** While no server answers, failures keep coming (polls, stream retries): re-check this often. */
+const RECHECK_WHILE_DOWN_MS = 5000;
 
 export function ConnectionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -109,22 +117,28 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
   }, [lastGood]);
   useEffect(() => persistQueries(queryClient, () => saved.current), [queryClient]);
 
-  // A data request failed on the network: maybe we left home; choose again (rate limited).
+  // A data request failed on the network: maybe we left home, or the server is gone; choose
+  // again. The status this recheck sets (offline, or the remote server) is what the badge shows.
   const lastRecheck = useRef(0);
+  const connected = useRef(false);
   const recheck = useCallback(() => {
     lastRecheck.current = Date.now();
     void queryClient.refetchQueries({ queryKey: connectionKeys.all });
   }, [queryClient]);
+  const networkFailed = useCallback(() => {
+    const gap = connected.current ? RECHECK_WHILE_OK_MS : RECHECK_WHILE_DOWN_MS;
+    if (Date.now() - lastRecheck.current > gap) recheck();
+  }, [recheck]);
   useEffect(() => {
     return queryClient.getQueryCache().subscribe((event) => {
       if (event.type !== 'updated' || event.action.type !== 'error') return;
       if (event.query.queryKey[0] === connectionKeys.all[0]) return;
       const error = event.action.error;
-      const networkFailure =
-        error instanceof ApiError && (error.kind === 'network' || error.kind === 'timeout');
-      if (networkFailure && Date.now() - lastRecheck.current > RECHECK_AFTER_FAILURE_MS) recheck();
+      if (error instanceof ApiError && (error.kind === 'network' || error.kind === 'timeout')) {
+        networkFailed();
+      }
     });
-  }, [queryClient, recheck]);
+  }, [queryClient, networkFailed]);
 
   const saveSettings = useCallback(async (next: Settings) => {
     setSettings(next);
@@ -138,6 +152,9 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
   else if (resolution.isError) status = 'offline';
   else if (fresh) status = needsToken(fresh, settings.token) ? 'needs-token' : 'ok';
   else status = 'resolving';
+  useEffect(() => {
+    connected.current = status === 'ok';
+  }, [status]);
 
   const value = useMemo<Connection>(
     () => ({
@@ -148,8 +165,9 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
       status,
       error: resolution.error,
       recheck,
+      networkFailed,
     }),
-    [settings, saveSettings, target, resolved, status, resolution.error, recheck],
+    [settings, saveSettings, target, resolved, status, resolution.error, recheck, networkFailed],
   );
   return <ConnectionContext.Provider value={value}>{children}</ConnectionContext.Provider>;
 }

@@ -14,6 +14,7 @@ import { Screen } from '@/components/ui/screen';
 import { useConnection, useUnits } from '@/features/connection/connection-provider';
 import { useEnergy, useSiteToday } from '@/features/energy/api';
 import { BucketDetail } from '@/features/energy/bucket-detail';
+import { DataAge, fromCache } from '@/features/energy/data-age';
 import { PeriodNav } from '@/features/energy/period-nav';
 import { Totals } from '@/features/energy/totals';
 import { addDays, isDateKey, periodLabel } from '@/lib/periods';
@@ -96,6 +97,7 @@ function DayContent() {
             testID="day-bars"
             kind="day"
             buckets={energyData?.buckets ?? energy.data?.buckets ?? []}
+            firstTs={energyData?.first_ts}
             unit={units.energy}
             palette={palette}
             label={`Energy per hour on ${label}: solar used, grid import above the line, export below`}
@@ -108,6 +110,8 @@ function DayContent() {
           <BucketDetail
             kind="day"
             bucket={selectedBucket}
+            siblingKeys={(energyData?.buckets ?? []).map((b) => b.key)}
+            firstTs={energyData?.first_ts}
             unit={units.energy}
             onClose={() => setSelected(null)}
           />
@@ -117,7 +121,15 @@ function DayContent() {
       </Card>
       <Card title="Totals" testID="card-day-totals">
         {energyData ? (
-          <Totals flows={energyData.totals} unit={units.energy} testID="day-totals" />
+          <Totals
+            flows={energyData.totals}
+            unit={units.energy}
+            installed={{ endTs: energyData.end_ts, firstTs: energyData.first_ts }}
+            testID="day-totals"
+          />
+        ) : null}
+        {energyData && energy.dataUpdatedAt && fromCache(connection.status, energy.isError) ? (
+          <DataAge updatedAt={energy.dataUpdatedAt} now={now} testID="day-totals-age" />
         ) : null}
         {!energyData && !energy.isError ? (
           <Text style={{ color: palette.muted }}>Loading…</Text>

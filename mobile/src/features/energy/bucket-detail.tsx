@@ -10,6 +10,8 @@ import { Totals } from './totals';
 export function BucketDetail({
   kind,
   bucket,
+  siblingKeys,
+  firstTs,
   unit,
   drillLabel,
   onDrill,
@@ -17,6 +19,10 @@ export function BucketDetail({
 }: {
   kind: PeriodKind;
   bucket: EnergyBucket;
+  /** The keys of every bucket of the period: a repeated DST hour is told apart by its offset. */
+  siblingKeys?: readonly string[];
+  /** The site's first record (the report's `first_ts`): a bucket before it is not missing data. */
+  firstTs?: number | null;
   unit: EnergyUnit;
   drillLabel?: string;
   onDrill?: () => void;
@@ -27,11 +33,16 @@ export function BucketDetail({
     <View testID="bucket-detail" style={[styles.box, { borderColor: palette.accent }]}>
       <View style={styles.header}>
         <Text accessibilityRole="header" style={[styles.title, { color: palette.text }]}>
-          {bucketTitle(kind, bucket.key)}
+          {bucketTitle(kind, bucket.key, siblingKeys)}
         </Text>
         <Button compact label="Close" accessibilityLabel="Close the details" onPress={onClose} />
       </View>
-      <Totals flows={bucket} unit={unit} testID="bucket-totals" />
+      <Totals
+        flows={bucket}
+        unit={unit}
+        installed={{ endTs: bucket.end_ts, firstTs }}
+        testID="bucket-totals"
+      />
       {onDrill && drillLabel ? (
         <Button testID="drill-down" variant="primary" label={drillLabel} onPress={onDrill} />
       ) : null}

@@ -47,17 +47,47 @@ export function figuresOf(flows: Flows, unit: EnergyUnit, palette: Palette): Fig
   ];
 }
 
+/** When a period ends, and when the site's first record was (the report's `first_ts`). */
+export interface Installed {
+  endTs: number;
+  firstTs: number | null | undefined;
+}
+
+/**
+ * What the coverage of a period means to a reader. The server counts coverage from the site's
+ * first record, so a period that ended before it has none: it is before this installation,
+ * which is not missing data. Only minutes missing after it make a period incomplete.
+ */
+export function coverageNote(
+  flows: Pick<Flows, 'coverage'>,
+  installed?: Installed,
+): { tone: 'info' | 'warning'; text: string } | null {
+  const first = installed?.firstTs;
+  if (installed && first != null && installed.endTs <= first) {
+    return { tone: 'info', text: 'Before this installation: nothing was recorded yet.' };
+  }
+  if (flows.coverage != null && flows.coverage < 0.99) {
+    return {
+      tone: 'warning',
+      text: `Data ${formatPercent(flows.coverage)} complete: some minutes are missing.`,
+    };
+  }
+  return null;
+}
+
 export function Totals({
   flows,
   unit,
+  installed,
   testID = 'totals',
 }: {
   flows: Flows;
   unit: EnergyUnit;
+  installed?: Installed;
   testID?: string;
 }) {
   const palette = usePalette();
-  const partial = flows.coverage != null && flows.coverage < 0.99;
+  const note = coverageNote(flows, installed);
   return (
     <View testID={testID} style={styles.grid}>
       {figuresOf(flows, unit, palette).map((f) => (
@@ -75,9 +105,15 @@ export function Totals({
           <Text style={[styles.value, { color: palette.text }]}>{f.value}</Text>
         </View>
       ))}
-      {partial ? (
-        <Text style={[styles.note, { color: palette.warning }]}>
-          Data {formatPercent(flows.coverage)} complete: some minutes are missing.
+      {note ? (
+        <Text
+          testID={`${testID}-coverage`}
+          style={[
+            styles.note,
+            { color: note.tone === 'warning' ? palette.warning : palette.muted },
+          ]}
+        >
+          {note.text}
         </Text>
       ) : null}
     </View>

@@ -140,6 +140,7 @@ function HistoryContent() {
             testID="history-bars"
             kind={kind}
             buckets={data?.buckets ?? placeholder}
+            firstTs={data?.first_ts}
             unit={units.energy}
             palette={palette}
             label={`${UNIT_OF[kind]}, ${label}: solar used, grid import above the line, export below`}
@@ -152,6 +153,8 @@ function HistoryContent() {
           <BucketDetail
             kind={kind}
             bucket={bucket}
+            siblingKeys={(data?.buckets ?? []).map((b) => b.key)}
+            firstTs={data?.first_ts}
             unit={units.energy}
             drillLabel={target ? `Open ${periodLabel(target.kind, target.key)} ›` : undefined}
             onDrill={target ? drill : undefined}
@@ -165,7 +168,14 @@ function HistoryContent() {
         )}
       </Card>
       <Card title={`Totals, ${label}`} testID="card-history-totals">
-        {data ? <Totals flows={data.totals} unit={units.energy} testID="history-totals" /> : null}
+        {data ? (
+          <Totals
+            flows={data.totals}
+            unit={units.energy}
+            installed={{ endTs: data.end_ts, firstTs: data.first_ts }}
+            testID="history-totals"
+          />
+        ) : null}
         {!data && !energy.isError ? <Text style={{ color: palette.muted }}>Loading…</Text> : null}
       </Card>
     </Screen>

@@ -7,10 +7,17 @@ import { Platform } from 'react-native';
 import { apiUrl, getJson, targetKey } from '@/api/client';
 import { staleTimes } from '@/api/query-client';
 import type { PowerNow } from '@/api/types';
-import { useTarget } from '@/features/connection/connection-provider';
+import { useConnection } from '@/features/connection/connection-provider';
 
 /** Native polls this often; the issue asks for fresh data at least every 2 s. */
 export const POLL_MS = 1000;
+/** A poll that takes longer has failed: the next one is due anyway. */
+export const POLL_TIMEOUT_MS = 2500;
+/**
+ * The server sends an event each live tick (about a second): a stream silent this long is
+ * lost even if the socket has not said so (a server or a Wi-Fi gone without a goodbye).
+ */
+export const STREAM_SILENCE_MS = 2500;
 
 export const powerKeys = {
   all: ['power'] as const,
@@ -20,7 +27,7 @@ export const powerKeys = {
 export type LiveMode = 'stream' | 'polling' | 'paused' | 'unavailable';
 
 export function useLivePower({ visible }: { visible: boolean }) {
-  const target = useTarget();
+  const { target, networkFailed } = useConnection();
   const queryClient = useQueryClient();
   // Live data exists only at home: the cloud API answers /power/now with 503.
   const available = target?.kind === 'home';
@@ -33,6 +40,13 @@ export function useLivePower({ visible }: { visible: boolean }) {
   useEffect(() => {
     if (!live || !canStream || !baseUrl) return undefined;
     const source = new EventSource(apiUrl(baseUrl, '/power/stream'));
+    let silence: ReturnType<typeof setTimeout> | undefined;
+    // Lost: poll in the meantime, and have the connection checked (the badge says so).
+    const lost = () => {
+      clearTimeout(silence);
+      setStreaming(false);
+      networkFailed();
+    };
     source.addEventListener('power', (event) => {
       try {
         queryClient.setQueryData(
@@ -40,22 +54,26 @@ export function useLivePower({ visible }: { visible: boolean }) {
           JSON.parse((event as MessageEvent).data) as PowerNow,
         );
         setStreaming(true);
+        clearTimeout(silence);
+        silence = setTimeout(lost, STREAM_SILENCE_MS);
       } catch {
         // A malformed event: skip it, the next tick comes within a second.
       }
     });
-    // EventSource reconnects by itself (the server asks for 2 s); poll in the meantime.
-    source.onerror = () => setStreaming(false);
+    // EventSource reconnects by itself (the server asks for 2 s); events resume the stream.
+    source.onerror = lost;
     return () => {
+      clearTimeout(silence);
       source.close();
       setStreaming(false);
     };
-  }, [live, canStream, baseUrl, server, queryClient]);
+  }, [live, canStream, baseUrl, server, queryClient, networkFailed]);
 
   const polling = live && !streaming;
   const query = useQuery({
     queryKey: powerKeys.now(server),
-    queryFn: ({ signal }) => getJson<PowerNow>(target!, '/power/now', { signal, timeoutMs: 3000 }),
+    queryFn: ({ signal }) =>
+      getJson<PowerNow>(target!, '/power/now', { signal, timeoutMs: POLL_TIMEOUT_MS }),
     enabled: polling,
     staleTime: staleTimes.live,
     refetchInterval: polling ? POLL_MS : false,

@@ -16,7 +16,7 @@ import { useClock } from '@/lib/use-clock';
 import { dataAge, STALE_AFTER_S, useLivePower } from './api';
 import { FlowDiagram } from './flow-diagram';
 import { LiveStatus } from './live-status';
-import { MeterCard } from './phase-detail';
+import { MeterCard, meterAge } from './phase-detail';
 
 export default function NowScreen() {
   return <AfterHydration testID="screen-now">{() => <NowContent />}</AfterHydration>;
@@ -107,7 +107,12 @@ function NowContent() {
         </Card>
         <Card style={wide ? styles.todayWide : undefined} title="Today" testID="card-today">
           {energy.data ? (
-            <Totals flows={energy.data.totals} unit={units.energy} testID="today" />
+            <Totals
+              flows={energy.data.totals}
+              unit={units.energy}
+              installed={{ endTs: energy.data.end_ts, firstTs: energy.data.first_ts }}
+              testID="today"
+            />
           ) : energy.isError ? null : (
             <Text style={{ color: palette.muted }}>Loading today's energy…</Text>
           )}
@@ -125,7 +130,13 @@ function NowContent() {
       {sample && sample.meters.length ? (
         <View style={styles.meters}>
           {sample.meters.map((meter) => (
-            <MeterCard key={meter.id} meter={meter} unit={units.power} />
+            <MeterCard
+              key={meter.id}
+              meter={meter}
+              unit={units.power}
+              age={meterAge(meter, sample, live.dataUpdatedAt, now)}
+              receiving={connection.status === 'ok' && !live.isError}
+            />
           ))}
         </View>
       ) : null}

@@ -30,6 +30,7 @@ MAX_RANGE: Final[dict[str, int]] = {
     "day": 3660 * 86400,
     "month": 100 * 366 * 86400,
 }
+_FIRST_DAY_S: Final = 25 * 3600  # the longest local day
 
 
 @router.get("/day/{date}", operation_id="getEnergyDay", response_model=EnergyOut)
@@ -61,16 +62,16 @@ async def energy_years(ctx: Ctx) -> EnergyOut:
     """Yearly energy, one bucket per year with data."""
     zone = ctx.reader.zone
     span = await ctx.reader.span()
+    site = await _site(ctx, span)
     if span is None:
         now = int(ctx.clock())
-        return _out(
-            ctx, "years", "all", Bucket("year", "all", now, now, "", ""), Report([], Flows())
-        )
+        empty = Bucket("year", "all", now, now, "", "")
+        return _out(ctx, "years", "all", empty, Report([], Flows()), site)
     first, last = (datetime.fromtimestamp(ts, zone).year for ts in span)
     years = [period("year", str(y), zone) for y in range(first, last + 1)]
     whole = Bucket("year", "all", years[0].start, years[-1].end, "", "")
-    report = await _from_days(ctx, years, whole)
-    return _out(ctx, "years", "all", whole, report)
+    report = await _from_days(ctx, years, whole, site)
+    return _out(ctx, "years", "all", whole, report, site)
 
 
 @router.get("", operation_id="getEnergyRange", response_model=EnergyOut)
@@ -86,12 +87,13 @@ async def energy_range(
     _check_range(first, last, bucket, ctx)
     whole = Bucket("day", "range", first, last, iso(first, zone), iso(last, zone))
     cut = buckets(first, last, bucket, zone)
+    site = await _site(ctx)
     if bucket in ("15m", "hour"):
         quarters = await ctx.reader.quarter_sums(first, last)
-        report = from_quarters(cut, quarters, await _site(ctx))
+        report = from_quarters(cut, quarters, site)
     else:
-        report = await _from_days(ctx, cut, whole)
-    return _out(ctx, "range", f"{whole.local_start}/{whole.local_end}", whole, report)
+        report = await _from_days(ctx, cut, whole, site)
+    return _out(ctx, "range", f"{whole.local_start}/{whole.local_end}", whole, report, site)
 
 
 def _check_range(first: int, last: int, bucket: str, ctx: ApiContext) -> None:
@@ -112,29 +114,44 @@ def _check_range(first: int, last: int, bucket: str, ctx: ApiContext) -> None:
 async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> EnergyOut:
     span = period(kind, key, ctx.reader.zone, field)
     children = period_buckets(span, ctx.reader.zone)
+    site = await _site(ctx)
     if kind == "day":
         quarters = await ctx.reader.quarter_sums(span.start, span.end)
-        report = from_quarters(children, quarters, await _site(ctx))
+        report = from_quarters(children, quarters, site)
     else:
-        report = await _from_days(ctx, children, span)
-    return _out(ctx, kind, span.key, span, report)
+        report = await _from_days(ctx, children, span, site)
+    return _out(ctx, kind, span.key, span, report, site)
 
 
-async def _from_days(ctx: ApiContext, cut: list[Bucket], whole: Bucket) -> Report:
+async def _from_days(ctx: ApiContext, cut: list[Bucket], whole: Bucket, site: Site) -> Report:
     if cut and cut[0].unit == "day":  # a week or a month of days: the rows themselves
         days = await ctx.reader.day_rows(whole.start, whole.end)
-        return from_days(cut, [(d.start, d.flows) for d in days], await _site(ctx))
+        return from_days(cut, [(d.start, d.flows) for d in days], site)
     # Months and years: let the store add up hundreds of days instead of shipping them here.
     sums = await ctx.reader.day_sums([(b.start, b.end) for b in cut])
-    return from_sums(cut, sums, await _site(ctx))
+    return from_sums(cut, sums, site)
 
 
-async def _site(ctx: ApiContext) -> Site:
+async def _site(ctx: ApiContext, span: tuple[int, int] | None = None) -> Site:
     meters = await ctx.reader.expected_meters()
-    return Site(ctx.reader.zone, ctx.reader.netting, meters, int(ctx.clock()))
+    # Coverage counts from the first record: before it, nothing was installed to record.
+    span = span or await ctx.reader.span()
+    first = await _first_record(ctx, span[0]) if span else None
+    return Site(ctx.reader.zone, ctx.reader.netting, meters, int(ctx.clock()), first)
 
 
-def _out(ctx: ApiContext, kind: OutKind, key: str, span: Bucket, report: Report) -> EnergyOut:
+async def _first_record(ctx: ApiContext, first: int) -> int:
+    """Return the first quarter-hour with a record, from the store's first minute or day."""
+    # The store's span starts at the first day row, a local midnight; the quarters of that day
+    # tell when recording began in it, so a site installed at 10:00 has no 10 missing hours.
+    quarters = await ctx.reader.quarter_sums(first, first + _FIRST_DAY_S)
+    present = [q for q, sums in quarters.items() if sums.present > 0]
+    return max(first, min(present)) if present else first
+
+
+def _out(
+    ctx: ApiContext, kind: OutKind, key: str, span: Bucket, report: Report, site: Site
+) -> EnergyOut:
     zone = ctx.reader.zone
     return EnergyOut(
         period=kind,
@@ -145,6 +162,7 @@ def _out(ctx: ApiContext, kind: OutKind, key: str, span: Bucket, report: Report)
         end=iso(span.end, zone),
         start_ts=span.start,
         end_ts=span.end,
+        first_ts=site.first,
         totals=flows_out(report.totals),
         buckets=[_bucket_out(b, f) for b, f in report.buckets],
     )
