@@ -115,9 +115,9 @@ class SqliteStore:
             try:
                 self._check_schema()
                 rows = self._db.execute("SELECT id, num, role FROM meters").fetchall()
-            except sqlite3.Error as err:
+            except sqlite3.DatabaseError as err:
                 self._db.close()
-                raise StoreError(f"cannot read the database {path}: {err}") from err
+                raise StoreError(damaged(path, err)) from err
             except StoreError:
                 self._db.close()
                 raise
