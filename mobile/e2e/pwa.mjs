@@ -10,24 +10,30 @@
 // Prints one JSON line of measurements; exit 0 only when every step passed.
 //
 //   node e2e/pwa.mjs     needs dist/ (npm run build:web) and ../.venv (make in the repo)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import {
+  bin,
+  chromiumOptions,
+  chromiumPath,
+  freePort,
+  mobile,
+  repo,
+  startGroup,
+  waiter,
+} from './lib.mjs';
 
-const mobile = join(dirname(fileURLToPath(import.meta.url)), '..');
-const repo = join(mobile, '..');
 const venvBin = join(repo, '.venv', 'bin');
-const bin = process.env.WATTBOARD_BIN ?? join(venvBin, 'wattboard');
 const python = join(venvBin, 'python');
 const secantusd = join(venvBin, 'secantusd-py');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const webDir = join(mobile, 'dist');
 const work = mkdtempSync(join(tmpdir(), 'wattboard-pwa-'));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// This check's pace: a poll every 200 ms, 30 s unless a wait gives its own timeout.
+const waitUntil = waiter({ timeout: 30_000, every: 200 });
 
 // A fixed day in the past: the Day screen shows it whatever today is.
 const DAY = '2025-06-02';
@@ -56,50 +62,18 @@ function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-async function waitUntil(what, fn, timeout = 30_000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (${last.message})` : ''}`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Start a process in its own group; returns stop(), which ends it and waits. */
 function start(name, command, args) {
   const log = openSync(join(work, `${name}.log`), 'w');
-  const child = spawn(command, args, { cwd: work, detached: true, stdio: ['ignore', log, log] });
-  let exited = null;
-  child.once('exit', (code) => (exited = code ?? -1));
-  const stop = async () => {
-    if (exited !== null) return;
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    for (let i = 0; i < 100 && exited === null; i++) await sleep(100);
-    if (exited === null) process.kill(-child.pid, 'SIGKILL');
-  };
+  // SIGTERM, SIGKILL after 10 s; a death by a signal counts as exited.
+  const { stop, exited } = startGroup(command, args, {
+    cwd: work,
+    stdio: ['ignore', log, log],
+    waitMs: 10_000,
+    signalIsExit: true,
+  });
   cleanups.push(stop);
-  return { stop, exited: () => exited, log: join(work, `${name}.log`) };
+  return { stop, exited, log: join(work, `${name}.log`) };
 }
 
 async function serve(name, toml) {
@@ -138,11 +112,10 @@ function reading(minute) {
 
 /** A browser with a profile on disk: an incognito context is never installable. */
 async function launch(name) {
-  const context = await chromium.launchPersistentContext(join(work, `profile-${name}`), {
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'],
-  });
+  const context = await chromium.launchPersistentContext(
+    join(work, `profile-${name}`),
+    chromiumOptions(),
+  );
   cleanups.push(() => context.close());
   return context;
 }

@@ -5,53 +5,29 @@
 //
 //   node e2e/run.mjs            needs dist/ (npm run build:web) and ../.venv (make in the repo)
 //   WATTBOARD_BIN=…  CHROMIUM_PATH=…  E2E_HEADED=1  to override the defaults
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import {
+  bin,
+  chromiumOptions,
+  ensureChromium,
+  freePort,
+  mobile,
+  repo,
+  sleep,
+  startGroup,
+  waiter,
+} from './lib.mjs';
 
-const mobile = join(dirname(fileURLToPath(import.meta.url)), '..');
-const repo = join(mobile, '..');
 const shots = join(mobile, 'e2e', 'screenshots');
-const bin = process.env.WATTBOARD_BIN ?? join(repo, '.venv', 'bin', 'wattboard');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Playwright's errors run over many lines: a failed wait names only the first.
+const waitUntil = waiter({ timeout: 15_000, firstLine: true });
 const results = [];
 const problems = [];
 
 // ---------------------------------------------------------------- setup
-
-function ensureChromium() {
-  if (existsSync(chromiumPath)) return;
-  if (process.getuid?.() !== 0) {
-    throw new Error(`${chromiumPath} missing; install it: sudo apt-get install -y chromium`);
-  }
-  console.log('e2e: installing Debian chromium (apt-get)…');
-  for (const args of [
-    ['update', '-qq'],
-    ['install', '-y', '-qq', 'chromium'],
-  ]) {
-    const r = spawnSync('apt-get', args, {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed`);
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startDemo(port) {
   if (!existsSync(bin))
@@ -59,27 +35,15 @@ async function startDemo(port) {
   mkdirSync(join(mobile, '.cache'), { recursive: true });
   const logPath = join(mobile, '.cache', 'e2e-demo.log');
   const log = openSync(logPath, 'w');
-  const child = spawn(bin, ['demo', '--port', String(port)], {
+  // SIGTERM first: the demo stops its collector and emulators; SIGKILL after 5 s.
+  const { stop, exited } = startGroup(bin, ['demo', '--port', String(port)], {
     cwd: repo,
-    detached: true, // its own process group: stop() ends the demo and everything it started
     stdio: ['ignore', log, log],
   });
   const base = `http://127.0.0.1:${port}`;
   const started = Date.now();
-  let exited = null;
-  child.once('exit', (code) => (exited = code));
-  const stop = async () => {
-    if (exited !== null) return;
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
-    if (exited === null) process.kill(-child.pid, 'SIGKILL');
-  };
   while (Date.now() - started < 120_000) {
-    if (exited !== null) throw new Error(`wattboard demo exited (${exited}); see ${logPath}`);
+    if (exited() !== null) throw new Error(`wattboard demo exited (${exited()}); see ${logPath}`);
     try {
       const r = await fetch(`${base}/api/v1/health`);
       if (r.ok) break;
@@ -110,23 +74,6 @@ async function startDemo(port) {
 }
 
 // ---------------------------------------------------------------- helpers
-
-async function waitUntil(what, fn, timeout = 15_000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(100);
-  }
-  throw new Error(
-    `timed out waiting for ${what}${last ? ` (${last.message.split('\n')[0]})` : ''}`,
-  );
-}
 
 // Every step starts from a known state: a new browser context (fresh storage, no modal or
 // route left over from an earlier step), one page opened at the step's route. A failed step
@@ -205,19 +152,12 @@ async function main() {
   const demo = await startDemo(port);
   console.log(`e2e: wattboard demo on ${demo.base} (ready in ${demo.startupMs} ms)`);
   const profile = mkdtempSync(join(tmpdir(), 'wattboard-e2e-'));
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: !process.env.E2E_HEADED,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(
+    chromiumOptions({
+      headless: !process.env.E2E_HEADED,
+      args: ['--no-first-run', '--disable-component-update', '--disable-sync'],
+    }),
+  );
   try {
     await scenario(browser, demo);
   } finally {

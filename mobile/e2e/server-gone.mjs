@@ -6,72 +6,31 @@
 // Prints one JSON line of measurements; exit 0 only when every check passed.
 //
 //   node e2e/server-gone.mjs     needs dist/ (npm run build:web) and ../.venv (make in the repo)
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { bin, chromiumOptions, freePort, mobile, repo, startGroup, waiter } from './lib.mjs';
 
-const mobile = join(dirname(fileURLToPath(import.meta.url)), '..');
-const repo = join(mobile, '..');
-const bin = process.env.WATTBOARD_BIN ?? join(repo, '.venv', 'bin', 'wattboard');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LIMIT_MS = 5000;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitUntil(what, fn, timeout) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (${last.message})` : ''}`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+// No default timeout: every wait here gives its own.
+const waitUntil = waiter();
 
 async function startDemo(port) {
   if (!existsSync(bin)) throw new Error(`${bin} missing: run \`make test\` in ${repo}`);
   mkdirSync(join(mobile, '.cache'), { recursive: true });
   const logPath = join(mobile, '.cache', 'e2e-server-gone.log');
-  const child = spawn(bin, ['demo', '--port', String(port)], {
+  const { stop, exited } = startGroup(bin, ['demo', '--port', String(port)], {
     cwd: repo,
-    detached: true, // its own process group: stop() ends the demo and its emulators
     stdio: ['ignore', openSync(logPath, 'w'), openSync(logPath, 'a')],
+    signal: 'SIGKILL', // gone without a goodbye, as a pulled plug
+    thenKill: false,
   });
-  let exited = null;
-  child.once('exit', (code) => (exited = code));
-  const stop = async () => {
-    if (exited !== null) return;
-    try {
-      process.kill(-child.pid, 'SIGKILL'); // gone without a goodbye, as a pulled plug
-    } catch {
-      return;
-    }
-    for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
-  };
   const base = `http://127.0.0.1:${port}`;
   await waitUntil(
     'the demo to answer with live meters',
     async () => {
-      if (exited !== null) throw new Error(`wattboard demo exited (${exited}); see ${logPath}`);
+      if (exited() !== null) throw new Error(`wattboard demo exited (${exited()}); see ${logPath}`);
       const health = await (await fetch(`${base}/api/v1/health`)).json();
       return health.meters.length > 0 && health.meters.every((m) => m.online);
     },
@@ -84,11 +43,7 @@ async function main() {
   const port = await freePort();
   const demo = await startDemo(port);
   const profile = mkdtempSync(join(tmpdir(), 'wattboard-gone-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'],
-  });
+  const context = await chromium.launchPersistentContext(profile, chromiumOptions());
   const measured = {};
   try {
     const page = context.pages()[0] ?? (await context.newPage());
