@@ -20,11 +20,13 @@ async function startDemo(port) {
   if (!existsSync(bin)) throw new Error(`${bin} missing: run \`make test\` in ${repo}`);
   mkdirSync(join(mobile, '.cache'), { recursive: true });
   const logPath = join(mobile, '.cache', 'e2e-server-gone.log');
+  const log = openSync(logPath, 'w');
   const { stop, exited } = startGroup(bin, ['demo', '--port', String(port)], {
     cwd: repo,
-    stdio: ['ignore', openSync(logPath, 'w'), openSync(logPath, 'a')],
+    stdio: ['ignore', log, log],
     signal: 'SIGKILL', // gone without a goodbye, as a pulled plug
     thenKill: false,
+    signalIsExit: true, // the clock starts when the server is gone, not after a wait
   });
   const base = `http://127.0.0.1:${port}`;
   await waitUntil(
