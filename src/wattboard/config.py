@@ -169,6 +169,118 @@ class MongoSettings(_Section):
     database: str = "wattboard"
 
 
+def _secret_from_env(secret: SecretStr, env: str, field: str) -> SecretStr:
+    """Return `secret`, or the value of environment variable `env` when `secret` is empty."""
+    if not env or secret.get_secret_value():
+        return secret
+    value = os.environ.get(env)
+    if value is None:
+        raise ValueError(
+            f"{field}_env: environment variable {env} is not set; set it (the systemd unit "
+            f"reads /etc/wattboard/wattboard.env) or put the value in `{field}`"
+        )
+    return SecretStr(value)
+
+
+_ENV_NAME = r"^([A-Za-z_][A-Za-z0-9_]*)?$"
+
+
+class _ChannelSettings(_Section):
+    # Each attempt may take `timeout_s`; a failed one is retried `retries` times with backoff
+    # (2 s doubling to 60 s), then the message is dropped and logged.
+    timeout_s: float = Field(default=10.0, gt=0, le=120.0)
+    retries: int = Field(default=5, ge=0, le=20)
+
+
+class NtfySettings(_ChannelSettings):
+    """An ntfy topic: `url` is the topic's URL, e.g. https://ntfy.sh/my-wattboard-4f2a."""
+
+    url: str = Field(pattern=r"^https?://[^\s/]+/[^\s]+$")
+    token: SecretStr = SecretStr("")
+    token_env: str = Field(default="", pattern=_ENV_NAME)
+    priority: Literal["min", "low", "default", "high", "urgent"] = "high"
+    tags: list[str] = Field(default_factory=lambda: ["electric_plug"])
+
+    @model_validator(mode="after")
+    def _token_from_env(self) -> NtfySettings:
+        self.token = _secret_from_env(self.token, self.token_env, "token")
+        return self
+
+
+class WebhookSettings(_ChannelSettings):
+    """A URL that receives each alert as a JSON POST (README, "Alerts")."""
+
+    url: str = Field(pattern=r"^https?://[^\s/]+")
+    token: SecretStr = SecretStr("")  # sent as `Authorization: Bearer <token>` when set
+    token_env: str = Field(default="", pattern=_ENV_NAME)
+
+    @model_validator(mode="after")
+    def _token_from_env(self) -> WebhookSettings:
+        self.token = _secret_from_env(self.token, self.token_env, "token")
+        return self
+
+
+class EmailSettings(_ChannelSettings):
+    """E-mail over SMTP, upgraded to TLS with STARTTLS unless `starttls = false`."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    host: str = Field(min_length=1)
+    port: int = Field(default=587, ge=1, le=65535)
+    starttls: bool = True
+    # A CA file for a server with a self-signed certificate; default: the system's CAs.
+    ca_file: Path | None = None
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    password_env: str = Field(default="", pattern=_ENV_NAME)
+    sender: str = Field(alias="from", pattern=r"^[^@\s]+@[^@\s]+$")
+    to: list[str] = Field(min_length=1)
+
+    @field_validator("to")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        bad = [a for a in value if "@" not in a or any(c.isspace() for c in a)]
+        if bad:
+            raise ValueError(f"not e-mail addresses: {', '.join(map(repr, bad))}")
+        return value
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"CA file {value} does not exist")
+        return value
+
+    @model_validator(mode="after")
+    def _password_from_env(self) -> EmailSettings:
+        self.password = _secret_from_env(self.password, self.password_env, "password")
+        if self.password.get_secret_value() and not self.username:
+            raise ValueError("a password needs a username: set `username` too")
+        return self
+
+
+class AlertSettings(_Section):
+    """Rules and channels of the alerts (README, "Alerts"); a 0 turns a rule off."""
+
+    check_seconds: float = Field(default=30.0, ge=0.1, le=3600.0)
+    repeat_hours: float = Field(default=24.0, ge=0)  # 0: never repeat while a problem lasts
+    meter_offline_minutes: float = Field(default=10.0, ge=0)
+    replication_failing_minutes: float = Field(default=30.0, ge=0)
+    # Minutes the meter can no longer give (older than its memory, never recorded, or dropped
+    # as implausible); the alert ends after this many hours without another loss.
+    lost_minutes_hours: float = Field(default=24.0, ge=0)
+    reversed_clamp: bool = True  # the doctor's wiring rules on the stored minutes, daily
+    disk_free_mb: float = Field(default=1024.0, ge=0)
+    store_failing: bool = True  # database writes failing (disk full, damaged file)
+    import_above_w: float = Field(default=0.0, ge=0)
+    import_minutes: float = Field(default=15.0, gt=0)
+    export_above_w: float = Field(default=0.0, ge=0)
+    export_minutes: float = Field(default=15.0, gt=0)
+    ntfy: NtfySettings | None = None
+    webhook: WebhookSettings | None = None
+    email: EmailSettings | None = None
+
+
 class Settings(BaseSettings):
     """Every setting of Wattboard; built by `load_settings`."""
 
@@ -184,6 +296,7 @@ class Settings(BaseSettings):
     collector: CollectorSettings = Field(default_factory=CollectorSettings)
     meters: list[MeterSettings] = Field(default_factory=list)
     mongo: MongoSettings | None = None
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
 
     @model_validator(mode="after")
     def _consistent_meters(self) -> Settings:
@@ -248,13 +361,16 @@ def _unknown_key(loc: tuple[int | str, ...]) -> str:
     for part in loc[:-1]:
         if isinstance(part, int):
             continue  # an item of [[meters]]
-        annotation = model.model_fields[str(part)].annotation
+        fields = {info.alias or name: info for name, info in model.model_fields.items()}
+        if str(part) not in fields:
+            break
+        annotation = fields[str(part)].annotation
         inner = getattr(annotation, "__args__", None) or (annotation,)
         nested = [t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)]
         if not nested:
             break
         model = nested[0]
-    known = list(model.model_fields)
+    known = [info.alias or name for name, info in model.model_fields.items()]
     close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
     return f"unknown key {str(loc[-1])!r}{hint}"

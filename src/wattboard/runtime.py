@@ -8,6 +8,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from wattboard.alerts.service import AlertService
 from wattboard.collector.live import LiveState
 from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings
@@ -120,6 +121,9 @@ async def run_home(
                 group.create_task(_close_on(stop, collector.live))
             if replicator is not None:
                 group.create_task(replicator.run(stop))
+            if collector is not None:
+                alerts = AlertService(settings, collector, store, replicator)
+                group.create_task(alerts.run(stop))
     finally:
         sock.close()
         await store.close()

@@ -58,6 +58,10 @@ COMMANDS: Final[dict[str, _Lazy]] = {
     "import": _Lazy(
         "backup", "Merge a backup, a Wattboard CSV or a meter's own CSV into the store."
     ),
+    "alert": _Lazy(
+        "alert",
+        "Send a test alert to every configured channel and report each (exit 1 if one failed).",
+    ),
 }
 
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 AFTER_MINUTE: Final = 3.0
 LIVE_TIMEOUT: Final = 3.0
 RETENTION_EVERY: Final = 86400.0
+LOST_KEPT: Final = 100
 WRITE_RETRY: Final = 5.0  # seconds before the first retry of a failed write; doubles to 60
 
 
@@ -101,6 +103,9 @@ class Collector:
         # Failing writes (a full disk): the API and live power go on, the minutes wait in the
         # meters' memory (60 days) and the watermarks stay put until a write succeeds again.
         self._writes = Episode("writes to the database", log)
+        # Spans of minutes the meters can no longer give, as stored in the gaps table, with
+        # the wall time each was found: (meter, start, end, reason, found); for the alerts.
+        self.lost: deque[tuple[str, int, int, str, float]] = deque(maxlen=LOST_KEPT)
 
     async def start(self) -> None:
         """Load each meter's watermark from the store and ask each meter what it is."""
@@ -223,8 +228,12 @@ class Collector:
 
     async def _store(self, batches: list[tuple[MeterIngest, Fetched]]) -> int:
         written = await store_fetched(self.store, [batch for _, batch in batches])
+        found = time.time()
         for ingest, batch in batches:
             ingest.advance(batch)
+            self.lost.extend(
+                (batch.meter, start, end, why, found) for start, end, why in batch.gaps
+            )
             self.ingested[batch.meter] = self.ingested.get(batch.meter, 0) + len(batch.records)
         for listener in self.on_stored:
             listener()
