@@ -149,6 +149,7 @@ def test_meter_offline_texts() -> None:
         "the meter keeps its minute records (about 60 days) and Wattboard fetches them when it "
         "answers again. Check the meter's power supply and network.",
         "The grid meter grid answers again; the minutes it kept meanwhile are being fetched.",
+        750.0,
     )
 
 

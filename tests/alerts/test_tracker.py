@@ -72,3 +72,12 @@ def test_tracker_step_messages_carry_site_times_and_texts() -> None:
         T0,
         T0 + 5 * HOUR,
     )
+
+
+def test_tracker_step_dates_a_problem_from_its_age() -> None:
+    tracker = Tracker("home", 24 * HOUR)
+    away = Problem("meter_offline", "grid", "Meter grid offline", "down", "back.", age=600.0)
+    (start,) = tracker.step([away], T0)
+    (end,) = tracker.step([], T0 + 300)
+    assert (start.since, start.at) == (T0 - 600, T0)
+    assert end.body == "back. The problem lasted 15 min."

@@ -68,7 +68,9 @@ class _HttpChannel:
         try:
             response = await self.http.post(url, timeout=self.timeout, **kwargs)
         except httpx.HTTPError as err:
-            raise ChannelError(f"{type(err).__name__}: {err}") from err
+            # httpx's timeouts say nothing themselves.
+            detail = str(err) or f"no answer within {self.timeout:g} s"
+            raise ChannelError(f"{type(err).__name__}: {detail}") from err
         if response.status_code >= 300:
             raise ChannelError(f"HTTP {response.status_code}: {response.text[:200]}")
 

@@ -73,7 +73,8 @@ class Facts:
 class Problem:
     """A problem that holds now: `rule` and `subject` (a meter, "store") identify it.
 
-    `title` and `body` describe it as it is now; `resolved` is what its end message says.
+    `title` and `body` describe it as it is now; `resolved` is what its end message says;
+    `age` is how long it has held already when first found (a meter away 10 minutes).
     """
 
     rule: str
@@ -81,6 +82,7 @@ class Problem:
     title: str
     body: str
     resolved: str
+    age: float = 0.0
 
     @property
     def key(self) -> tuple[str, str]:
@@ -134,6 +136,7 @@ def meter_offline(meters: Sequence[MeterFacts], after_s: float) -> list[Problem]
             "and network.",
             f"The {m.role} meter {m.id} answers again; the minutes it kept meanwhile are being "
             "fetched.",
+            m.unseen_s,
         )
         for m in meters
         if m.unseen_s > after_s
@@ -152,6 +155,7 @@ def replication_failing(failing_s: float | None, after_s: float) -> list[Problem
             "lost: the changes wait in the local change log and are sent once MongoDB answers "
             "again. Check [mongo] uri and the database server (`wattboard doctor`).",
             "Replication to MongoDB works again; the waiting changes are being sent.",
+            failing_s,
         )
     ]
 
@@ -258,5 +262,6 @@ def grid_power(facts: Facts, flow: str, limit_w: float, minutes: float) -> list[
             f"The home has {verb} the grid more than {limit_w:.0f} W for {duration(held)} "
             f"(now {newest:.0f} W).",
             f"Grid {flow} is back at or below {limit_w:.0f} W.",
+            held,
         )
     ]

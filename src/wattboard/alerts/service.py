@@ -75,7 +75,7 @@ class AlertService:
     async def run(self, stop: asyncio.Event) -> None:
         """Check every `check_seconds` until `stop` is set; never raises on a failed check."""
         names = ", ".join(d.channel.name for d in self.deliveries) or "none (log only)"
-        log.info("alerts: checking every %.0f s; channels: %s", self.rules.check_seconds, names)
+        log.info("alerts: checking every %g s; channels: %s", self.rules.check_seconds, names)
         try:
             async with asyncio.TaskGroup() as group:
                 workers = [group.create_task(d.work()) for d in self.deliveries]

@@ -58,8 +58,9 @@ class Tracker:
             seen.add(problem.key)
             known = self.open.get(problem.key)
             if known is None:
-                self.open[problem.key] = _Open(problem, now, now)
-                messages.append(self._message("start", problem, now, now))
+                since = now - problem.age
+                self.open[problem.key] = _Open(problem, since, now)
+                messages.append(self._message("start", problem, since, now))
                 continue
             known.problem = problem  # the newest text: durations and counts grow
             if self.repeat_s > 0 and now - known.sent >= self.repeat_s:
