@@ -135,3 +135,68 @@ def test_load_settings_refuses_a_password_in_the_meter_url(tmp_path: Path) -> No
 def test_redact_url_drops_user_info() -> None:
     assert redact_url("http://admin:pw@10.0.0.5:8080/x") == "http://10.0.0.5:8080/x"
     assert redact_url("http://10.0.0.5") == "http://10.0.0.5"
+
+
+ALERTS = """
+[alerts]
+meter_offline_minutes = 5
+import_above_w = 11000
+
+[alerts.ntfy]
+url = "https://ntfy.example.org/wattboard-home"
+token_env = "CONFIG_TEST_NTFY_TOKEN"
+
+[alerts.email]
+host = "smtp.example.org"
+username = "me@example.org"
+password = "pw"
+from = "wattboard@example.org"
+to = ["me@example.org"]
+"""
+
+
+def test_load_settings_reads_alerts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONFIG_TEST_NTFY_TOKEN", "tk_from_env")
+    alerts = load_settings(_write(tmp_path, ALERTS)).alerts
+    assert (alerts.meter_offline_minutes, alerts.import_above_w) == (5, 11000)
+    assert alerts.replication_failing_minutes == 30  # the default
+    assert alerts.ntfy is not None
+    assert alerts.ntfy.token.get_secret_value() == "tk_from_env"
+    assert alerts.email is not None
+    assert (alerts.email.sender, alerts.email.port, alerts.email.starttls) == (
+        "wattboard@example.org", 587, True
+    )  # fmt: skip
+    assert alerts.webhook is None
+
+
+@pytest.mark.parametrize(
+    ("fragment", "named"),
+    [
+        ("[alerts]\nmeter_offline_minute = 5\n", "alerts.meter_offline_minute: unknown key "
+         "'meter_offline_minute'; did you mean 'meter_offline_minutes'?"),
+        ("[alerts]\nrepeat_hours = -1\n", "alerts.repeat_hours: Input should be greater than"),
+        ("[alerts.ntfy]\nurl = \"ntfy.sh/topic\"\n", "alerts.ntfy.url: String should match"),
+        ("[alerts.ntfy]\nurl = \"https://ntfy.sh/t\"\npriority = \"loud\"\n",
+         "alerts.ntfy.priority: Input should be 'min', 'low', 'default', 'high' or 'urgent'"),
+        ("[alerts.email]\nhost = \"h\"\nfrom = \"a@b\"\n", "alerts.email.to: Field required"),
+        ("[alerts.email]\nhost = \"h\"\nform = \"a@b\"\nto = [\"c@d\"]\n",
+         "alerts.email.form: unknown key 'form'; did you mean 'from'?"),
+        ("[alerts.email]\nhost = \"h\"\nfrom = \"a@b\"\nto = [\"c d\"]\n",
+         "alerts.email.to: Value error, not e-mail addresses: 'c d'"),
+        ("[alerts.email]\nhost = \"h\"\nfrom = \"a@b\"\nto = [\"c@d\"]\n"
+         "username = \"u\"\npassword_env = \"CONFIG_TEST_UNSET\"\n",
+         "alerts.email: Value error, password_env: environment variable CONFIG_TEST_UNSET is "
+         "not set"),
+        ("[alerts.email]\nhost = \"h\"\nfrom = \"a@b\"\nto = [\"c@d\"]\npassword = \"p\"\n",
+         "alerts.email: Value error, a password needs a username: set `username` too"),
+        ("[alerts.webhook]\nurl = \"https://h/x\"\ntimeout_s = 0\n",
+         "alerts.webhook.timeout_s: Input should be greater than 0"),
+    ],
+)  # fmt: skip
+def test_load_settings_names_the_bad_alert_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fragment: str, named: str
+) -> None:
+    monkeypatch.delenv("CONFIG_TEST_UNSET", raising=False)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_write(tmp_path, fragment))
+    assert named in str(caught.value)
