@@ -172,24 +172,24 @@ def test_load_settings_reads_alerts(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize(
     ("fragment", "named"),
     [
-        ("[alerts]\nmeter_offline_minute = 5\n", "alerts.meter_offline_minute: unknown key "
-         "'meter_offline_minute'; did you mean 'meter_offline_minutes'?"),
+        ("[alerts]\nmeter_offline_minute = 5\n", ("alerts.meter_offline_minute: unknown key "
+         "'meter_offline_minute'; did you mean 'meter_offline_minutes'?")),
         ("[alerts]\nrepeat_hours = -1\n", "alerts.repeat_hours: Input should be greater than"),
-        ("[alerts.ntfy]\nurl = \"ntfy.sh/topic\"\n", "alerts.ntfy.url: String should match"),
-        ("[alerts.ntfy]\nurl = \"https://ntfy.sh/t\"\npriority = \"loud\"\n",
+        ('[alerts.ntfy]\nurl = "ntfy.sh/topic"\n', "alerts.ntfy.url: String should match"),
+        ('[alerts.ntfy]\nurl = "https://ntfy.sh/t"\npriority = "loud"\n',
          "alerts.ntfy.priority: Input should be 'min', 'low', 'default', 'high' or 'urgent'"),
-        ("[alerts.email]\nhost = \"h\"\nfrom = \"a@b\"\n", "alerts.email.to: Field required"),
-        ("[alerts.email]\nhost = \"h\"\nform = \"a@b\"\nto = [\"c@d\"]\n",
+        ('[alerts.email]\nhost = "h"\nfrom = "a@b"\n', "alerts.email.to: Field required"),
+        ('[alerts.email]\nhost = "h"\nform = "a@b"\nto = ["c@d"]\n',
          "alerts.email.form: unknown key 'form'; did you mean 'from'?"),
-        ("[alerts.email]\nhost = \"h\"\nfrom = \"a@b\"\nto = [\"c d\"]\n",
+        ('[alerts.email]\nhost = "h"\nfrom = "a@b"\nto = ["c d"]\n',
          "alerts.email.to: Value error, not e-mail addresses: 'c d'"),
-        ("[alerts.email]\nhost = \"h\"\nfrom = \"a@b\"\nto = [\"c@d\"]\n"
-         "username = \"u\"\npassword_env = \"CONFIG_TEST_UNSET\"\n",
-         "alerts.email: Value error, password_env: environment variable CONFIG_TEST_UNSET is "
-         "not set"),
-        ("[alerts.email]\nhost = \"h\"\nfrom = \"a@b\"\nto = [\"c@d\"]\npassword = \"p\"\n",
+        (('[alerts.email]\nhost = "h"\nfrom = "a@b"\nto = ["c@d"]\n'
+          'username = "u"\npassword_env = "CONFIG_TEST_UNSET"\n'),
+         ("alerts.email: Value error, password_env: environment variable CONFIG_TEST_UNSET is "
+          "not set")),
+        ('[alerts.email]\nhost = "h"\nfrom = "a@b"\nto = ["c@d"]\npassword = "p"\n',
          "alerts.email: Value error, a password needs a username: set `username` too"),
-        ("[alerts.webhook]\nurl = \"https://h/x\"\ntimeout_s = 0\n",
+        ('[alerts.webhook]\nurl = "https://h/x"\ntimeout_s = 0\n',
          "alerts.webhook.timeout_s: Input should be greater than 0"),
     ],
 )  # fmt: skip

@@ -1,4 +1,4 @@
-"""The doctor's wiring rules on a day of stored minutes: the solar clamps by day, the grid's by night."""
+"""The doctor's wiring rules on a day of stored minutes: solar clamps by day, grid by night."""
 
 from __future__ import annotations
 

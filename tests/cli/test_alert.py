@@ -1,4 +1,4 @@
-"""`wattboard alert test`: a test message on every channel, each result reported, exit 1 on a failure."""
+"""`wattboard alert test`: a test message on every channel, each result reported."""
 
 from __future__ import annotations
 
