@@ -170,3 +170,33 @@ async def test_alert_service_channel_down_is_retried_logged_and_collection_goes_
     failing = [r for r in caplog.records if "alert channel ntfy failing" in r.getMessage()]
     assert len(failing) == 1  # once per episode, not once per attempt
     assert down.received == []
+
+
+async def test_alert_service_lost_minutes_from_a_gap_in_the_meters_memory(tmp_path: Path) -> None:
+    # 60× speed: the emulated meter saves a minute record every real second.
+    options = EmulatorOptions(port=0, meters=("grid",), history_days=0.01, seed=33, speed=60.0)
+    async with start_emulators(options) as sim:
+        settings = _settings(sim, tmp_path / "w.db", {"meter_offline_minutes": 0})
+        store = open_store(settings)
+        await store.open()
+        collector = Collector(settings, store)
+        alerts = AlertService(settings, collector, store, channels=[])
+        try:
+            await collector.start()
+            await collector.ingest_once()
+            memory = sim.meters["grid"].device.memory
+            stored = memory.last_ts
+            await _until(lambda: memory.last_ts >= stored + 240, 15, "four more minutes")
+            # The meter loses two of them before they were fetched (as if it had been off).
+            gap = {"kind": "gap", "start": stored + 60, "end": stored + 180}
+            await apply_fault(sim.meters["grid"].server, gap)
+            await collector.ingest_once()
+            (message,) = await alerts.check()
+            assert await alerts.check() == []  # once, not at every check
+        finally:
+            await collector.aclose()
+            await store.close()
+    assert (message.kind, message.rule, message.subject) == ("start", "lost_minutes", "grid")
+    assert message.heading == "[home] Meter grid: minutes lost"
+    assert message.body.startswith("2 minute(s) of meter grid can no longer be stored: ")
+    assert ": not recorded by the meter. The days concerned show a coverage" in message.body
