@@ -180,3 +180,29 @@ async def test_send_test_reports_each_channel(tmp_path: Path) -> None:
     assert results[1] is not None
     assert "ConnectError" in results[1]
     del tmp_path
+
+
+class _Broken:
+    name = "broken"
+    timeout = 1.0
+    retries = 0
+
+    async def send(self, message: Message) -> None:
+        raise ValueError(message.title)  # not a ChannelError: a bug
+
+
+async def test_delivery_work_survives_a_channel_bug(caplog: pytest.LogCaptureFixture) -> None:
+    delivery = Delivery(_Broken(), FAST)
+    worker = asyncio.create_task(delivery.work())
+    delivery.put(START)
+    delivery.put(END)
+    await asyncio.sleep(0.05)
+    assert not worker.done()  # still serving its queue
+    worker.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await worker
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors == [
+        "alert channel broken: cannot send '[home] Meter grid offline'",
+        "alert channel broken: cannot send '[home] Resolved: Meter grid offline'",
+    ]

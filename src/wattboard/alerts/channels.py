@@ -175,12 +175,12 @@ class EmailChannel:
             smtp.send_message(mail)
 
 
-def build_channels(settings: AlertSettings, http: httpx.AsyncClient) -> list[Channel]:
-    """Return a channel for each configured section of `[alerts]`."""
+def build_channels(settings: AlertSettings, http: httpx.AsyncClient | None) -> list[Channel]:
+    """Return a channel for each configured section of `[alerts]` (HTTP ones need `http`)."""
     channels: list[Channel] = []
-    if settings.ntfy is not None:
+    if settings.ntfy is not None and http is not None:
         channels.append(NtfyChannel(settings.ntfy, http))
-    if settings.webhook is not None:
+    if settings.webhook is not None and http is not None:
         channels.append(WebhookChannel(settings.webhook, http))
     if settings.email is not None:
         channels.append(EmailChannel(settings.email))
@@ -221,7 +221,13 @@ class Delivery:
         """Deliver queued messages until cancelled."""
         while True:
             message = await self._queue.get()
-            await self.deliver(message)
+            try:
+                await self.deliver(message)
+            except Exception:
+                # A bug in one channel must not end `run` (its task group) with it.
+                log.exception(
+                    "alert channel %s: cannot send %r", self.channel.name, message.heading
+                )
 
     async def deliver(self, message: Message) -> bool:
         """Send one message with the channel's retries; return whether it arrived."""

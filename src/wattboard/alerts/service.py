@@ -61,8 +61,11 @@ class AlertService:
         self.replicator = replicator
         self.clock = clock
         self.monotonic = monotonic
-        self._http = httpx.AsyncClient()
+        # One connection pool for the HTTP channels, opened only when one is configured.
+        self._http: httpx.AsyncClient | None = None
         if channels is None:
+            if self.rules.ntfy is not None or self.rules.webhook is not None:
+                self._http = httpx.AsyncClient()
             channels = build_channels(self.rules, self._http)
         self.deliveries = [Delivery(channel) for channel in channels]
         self.tracker = Tracker(settings.site.id, self.rules.repeat_hours * 3600.0)
@@ -87,7 +90,8 @@ class AlertService:
                     worker.cancel()
             await asyncio.gather(*(d.drain(DRAIN_SECONDS) for d in self.deliveries))
         finally:
-            await self._http.aclose()
+            if self._http is not None:
+                await self._http.aclose()
 
     async def check(self) -> list[Message]:
         """Evaluate the rules once and queue the resulting messages; return them."""
