@@ -163,7 +163,8 @@ class AlertService:
             log.info("alerts: wiring check postponed by an hour: %s", err)
             self._clamps_due = mono + CLAMPS_RETRY
             return self._clamps
-        verdict = clamp_suspects(roles, minutes)
+        # A tenth of a second of arithmetic on a PC, more on a Pi: off the event loop.
+        verdict = await asyncio.to_thread(clamp_suspects, roles, minutes)
         self._clamps_due = mono + (DAY if verdict is not None else CLAMPS_RETRY)
         if verdict is not None:
             self._clamps = verdict
