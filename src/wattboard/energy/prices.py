@@ -7,7 +7,6 @@ Prices may be negative. Sources give EUR/MWh; `per_kwh` converts.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
@@ -58,7 +57,8 @@ def check_point(point: PricePoint, field: str = "prices") -> PricePoint:
 def check_points(points: Iterable[PricePoint], field: str = "prices") -> list[PricePoint]:
     """Return the checked points sorted by start; overlapping periods are refused."""
     ordered = sorted((check_point(p, field) for p in points), key=lambda p: p.start)
-    for before, after in itertools.pairwise(ordered):
+    for index in range(1, len(ordered)):
+        before, after = ordered[index - 1], ordered[index]
         if after.start < before.end:
             raise InvalidInputError(
                 field,
