@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from wattboard.api.context import ApiContext
     from wattboard.collector.replicate import Replicator
+    from wattboard.prices.fetcher import PriceFetcher
 
 # The API (FastAPI, uvicorn: 15 MiB of RSS) is imported by the functions that serve it, not
 # here: `backfill` and `rebuild` use this module's rebuild check and never serve
@@ -89,6 +90,19 @@ async def _replicator(settings: Settings, store: AsyncStore) -> Replicator | Non
     return Replicator.from_settings(settings, store)
 
 
+def _price_fetcher(settings: Settings, store: AsyncStore) -> PriceFetcher | None:
+    """Return the fetcher of `[prices]`, or None without a source."""
+    if settings.prices.source == "none":
+        return None
+    from wattboard.prices.fetcher import PriceFetcher, source_from_settings  # noqa: PLC0415
+
+    source = source_from_settings(settings.prices)
+    if source is None:
+        return None
+    log.info("spot prices from %s for area %s", source.name, settings.prices.area)
+    return PriceFetcher(source, SqliteReaderWriter(store))
+
+
 async def run_home(
     settings: Settings,
     stop: asyncio.Event,
@@ -108,6 +122,7 @@ async def run_home(
         await rebuild_if_needed(store, rebuild)
         collector = Collector(settings, store) if collect else None
         replicator = await _replicator(settings, store) if collect else None
+        prices = _price_fetcher(settings, store) if collect else None
         if collector is not None and replicator is not None:
             collector.on_stored.append(replicator.wake)
         app = create_app(home_context(settings, store, collector, replicator))
@@ -120,6 +135,8 @@ async def run_home(
                 group.create_task(_close_on(stop, collector.live))
             if replicator is not None:
                 group.create_task(replicator.run(stop))
+            if prices is not None:
+                group.create_task(prices.run(stop))
     finally:
         sock.close()
         await store.close()
