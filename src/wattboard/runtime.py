@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
     from wattboard.api.context import ApiContext
     from wattboard.collector.replicate import Replicator
-    from wattboard.prices.fetcher import PriceFetcher
+    from wattboard.prices.fetcher import PriceFetcher, PriceStatus
 
 # The API (FastAPI, uvicorn: 15 MiB of RSS) is imported by the functions that serve it, not
 # here: `backfill` and `rebuild` use this module's rebuild check and never serve
@@ -100,7 +101,11 @@ def _price_fetcher(settings: Settings, store: AsyncStore) -> PriceFetcher | None
     if source is None:
         return None
     log.info("spot prices from %s for area %s", source.name, settings.prices.area)
-    return PriceFetcher(source, SqliteReaderWriter(store))
+
+    async def report(status: PriceStatus) -> None:
+        await store.run(store.sync.set_price_status, dataclasses.asdict(status))
+
+    return PriceFetcher(source, SqliteReaderWriter(store), report=report)
 
 
 async def run_home(

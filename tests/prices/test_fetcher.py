@@ -23,6 +23,7 @@ from wattboard.prices.fetcher import (
     PRICE_BACKOFF,
     PriceFetcher,
     PriceSource,
+    PriceStatus,
     day_span,
     missing_days,
     publication,
@@ -245,6 +246,12 @@ async def test_fetcher_run_stops_when_told_and_never_blocks_the_loop(
     server.publish(day_prices(today))
     server.faults = ["timeout"]  # the first round waits on a slow server
     prices = fetcher(EleringSource("FI", server.url), store, Clock(today, 8), http, history_days=0)
+    reported: list[PriceStatus] = []
+
+    async def report(status: PriceStatus) -> None:
+        reported.append(status)
+
+    prices.report = report
     stop = asyncio.Event()
     task = asyncio.create_task(prices.run(stop))
     ticks = 0
@@ -254,3 +261,5 @@ async def test_fetcher_run_stops_when_told_and_never_blocks_the_loop(
     assert ticks > 10
     stop.set()
     await asyncio.wait_for(task, 2)  # the backoff pause ends at once on stop
+    assert [(r.failing, r.failures) for r in reported] == [(True, 1)]
+    assert reported[0].error == "elering did not answer in time (ReadTimeout)"

@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Final, Protocol
@@ -149,6 +149,7 @@ class PriceFetcher:
         history_days: int = HISTORY_DAYS,
         not_yet: float = NOT_YET,
         http: httpx.AsyncClient | None = None,
+        report: Callable[[PriceStatus], Awaitable[None]] | None = None,
     ) -> None:
         self.source = source
         self.store = store
@@ -164,6 +165,8 @@ class PriceFetcher:
         self._history_done = False
         self._last_success: float | None = None
         self._last_end: int | None = None
+        # Told the status after every round (the store keeps it for `doctor`).
+        self.report = report
 
     def status(self) -> PriceStatus:
         return PriceStatus(
@@ -180,10 +183,19 @@ class PriceFetcher:
         try:
             while not stop.is_set():
                 pause = await self.step()
+                await self._report()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=pause)
         finally:
             await self.aclose()
+
+    async def _report(self) -> None:
+        if self.report is None:
+            return
+        try:
+            await self.report(self.status())
+        except StoreError as err:
+            log.debug("price status not stored: %s", err)
 
     async def aclose(self) -> None:
         if self._own_http and self._http is not None:
