@@ -61,6 +61,7 @@ COMMANDS: Final[dict[str, _Lazy]] = {
     "alert": _Lazy(
         "alert",
         "Send a test alert to every configured channel and report each (exit 1 if one failed).",
+    ),
     "prices": _Lazy(
         "prices",
         "Store spot prices from a CSV file of start,price rows (wattboard prices import FILE).",
