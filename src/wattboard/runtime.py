@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from wattboard.collector.live import LiveState
 from wattboard.collector.service import Collector, open_store
+from wattboard.collector.view import HomeView
 from wattboard.config import Settings
 from wattboard.exceptions import ConfigError
 from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
@@ -61,18 +62,11 @@ def home_context(
         site_id=settings.site.id,
         reader=data,
         writer=data,
-        live=collector.live if collector else None,
+        view=HomeView(store, collector, replicator),
         token=settings.api.token.get_secret_value(),
         cors_origins=settings.api.cors_origins,
         web_dir=find_web_dir(settings.api.web_dir),
-        devices=(lambda: collector.devices) if collector else dict,
-        stats=collector.stats if collector else dict,
-        backfilling=(lambda: collector.backfilling) if collector else set,
-        replication_lag=replicator.lag_seconds if replicator else lambda: None,
-        replication_failing=replicator.failing_seconds if replicator else lambda: None,
         store_path=settings.store.resolved_path(),
-        store_problem=(lambda: collector.store_problem) if collector else lambda: None,
-        implausible=lambda: store.run(store.sync.implausible_gaps),
     )
 
 
@@ -137,6 +131,7 @@ async def run_cloud(
     """Serve the read-only, token-locked API over the MongoDB replica until `stop` is set."""
     from wattboard.api.app import create_app  # noqa: PLC0415 - see the imports above
     from wattboard.api.context import ApiContext  # noqa: PLC0415
+    from wattboard.api.live import NoLiveData  # noqa: PLC0415
     from wattboard.api.server import bind, bound_url, serve  # noqa: PLC0415
     from wattboard.api.sites import SiteDispatcher  # noqa: PLC0415
     from wattboard.api.static import find_web_dir  # noqa: PLC0415
@@ -161,7 +156,7 @@ async def run_cloud(
             backend="mongodb",
             cors_origins=settings.api.cors_origins,
             web_dir=web_dir,
-            replication_lag=reader.replication_lag,
+            view=NoLiveData(reader),
             site_tokens=tokens,
             default_site=site.id,
         )
