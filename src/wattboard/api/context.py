@@ -40,3 +40,5 @@ class ApiContext:
     # A cloud API for several homes: every site's token (for GET /sites) and the default site.
     site_tokens: dict[str, str] = field(default_factory=dict)
     default_site: str = ""
+    # The site's first recorded quarter by the store's first minute (routes/energy.py).
+    first_records: dict[int, int] = field(default_factory=dict)
