@@ -8,22 +8,23 @@ import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from wattboard.collector.live import LiveState
-from wattboard.collector.service import Collector, open_store
 from wattboard.collector.view import HomeView
 from wattboard.config import Settings
 from wattboard.exceptions import ConfigError
-from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
+from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter, open_store
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from wattboard.api.context import ApiContext
+    from wattboard.collector.live import LiveState
     from wattboard.collector.replicate import Replicator
+    from wattboard.collector.service import Collector
 
 # The API (FastAPI, uvicorn: 15 MiB of RSS) is imported by the functions that serve it, not
 # here: `backfill` and `rebuild` use this module's rebuild check and never serve
-# (tests/cli/test_lean.py pins it).
+# (tests/cli/test_lean.py pins it). The collector (httpx, the meter client) is imported only
+# when this process collects: `serve` runs without it.
 
 log = logging.getLogger("wattboard")
 Announce = Callable[[str], None]
@@ -100,7 +101,7 @@ async def run_home(
     await store.open()
     try:
         await rebuild_if_needed(store, rebuild)
-        collector = Collector(settings, store) if collect else None
+        collector = _collector(settings, store) if collect else None
         replicator = await _replicator(settings, store) if collect else None
         if collector is not None and replicator is not None:
             collector.on_stored.append(replicator.wake)
@@ -117,6 +118,12 @@ async def run_home(
     finally:
         sock.close()
         await store.close()
+
+
+def _collector(settings: Settings, store: AsyncStore) -> Collector:
+    from wattboard.collector.service import Collector  # noqa: PLC0415 - see the imports above
+
+    return Collector(settings, store)
 
 
 async def _close_on(stop: asyncio.Event, live: LiveState) -> None:

@@ -7,9 +7,8 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Protocol
 
-from wattboard.collector.live import LiveState
-
 if TYPE_CHECKING:
+    from wattboard.collector.live import LiveState
     from wattboard.collector.service import Collector, DeviceFacts, MeterStats
     from wattboard.store.asyncstore import AsyncStore
 
