@@ -28,6 +28,7 @@ from wattboard.api.app import create_app
 from wattboard.api.server import bind, bound_url, serve
 from wattboard.collector.live import LiveState, MeterLive, MeterReading, PhaseReading
 from wattboard.collector.service import open_store
+from wattboard.collector.view import HomeView
 from wattboard.config import Settings
 from wattboard.runtime import home_context, stop_on_signals
 
@@ -141,8 +142,9 @@ async def _main(db: Path, *, live: bool, max_seconds: float) -> None:
         ctx = home_context(config, store, None)
         tasks = []
         if live:
-            ctx.live = live_state()
-            tasks.append(asyncio.create_task(_update_every_second(ctx.live, stop)))
+            state = live_state()
+            ctx.view = HomeView(store, live=state)
+            tasks.append(asyncio.create_task(_update_every_second(state, stop)))
         app = create_app(ctx)
         print(f"url: {bound_url(sock)}", flush=True)
         await serve(app, sock, stop)

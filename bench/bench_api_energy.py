@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import random
 import sqlite3
 import statistics
@@ -42,7 +41,7 @@ import httpx
 import numpy as np
 import platformdirs
 
-from _common import report
+from _common import cpu_seconds, report
 from _serve import ZONE, serving
 from _synthetic import site_rows
 from wattboard.energy.flows import Flows, combine
@@ -253,15 +252,10 @@ def _server_cpu_ms(client: httpx.Client, view: str, paths: list[str], pid: int) 
     Latency on a shared machine includes the wait for a core; the CPU time does not, so it
     says what a view costs even when the wall clock cannot.
     """
-    before = _cpu_seconds(pid)
+    before = cpu_seconds(pid)
     for p in paths:
         _get(client, view, p)
-    return (_cpu_seconds(pid) - before) * 1000 / len(paths)
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return (cpu_seconds(pid) - before) * 1000 / len(paths)
 
 
 def _percentile(samples: list[float], fraction: float) -> float:

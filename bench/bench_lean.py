@@ -25,7 +25,6 @@ import re
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,7 +37,7 @@ from typing import Any, Final
 
 import httpx
 
-from _common import report, rss_mib
+from _common import free_port, peak_mib, report, rss_mib
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 HELP_RUNS: Final = 10
@@ -112,12 +111,6 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _config(directory: Path, db: Path, port: int) -> Path:
     # The site the ten-year file was built for: no rebuild, and the meters are never polled.
     path = directory / "wattboard.toml"
@@ -182,7 +175,7 @@ def _serve_rss(python: Path) -> dict[str, Any]:
     from bench_api_energy import _dataset  # noqa: PLC0415 - needs numpy only for a fresh build
 
     db, _, _ = _dataset(fresh=False)
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory(prefix="wattboard-serve-") as tmp:
         config = _config(Path(tmp), db, port)
         with (
@@ -193,21 +186,13 @@ def _serve_rss(python: Path) -> dict[str, Any]:
             for path in _paths(random.Random(1)):
                 client.get(path).raise_for_status()
             rss = rss_mib(process.pid)
-            peak = _peak_mib(process.pid)
+            peak = peak_mib(process.pid)
     return {
         "serve_rss_mb_idle": round(idle * 1024 * 1024 / MB, 1),
         "serve_rss_mb": round(rss * 1024 * 1024 / MB, 1),
         "serve_rss_mb_peak": round(peak * 1024 * 1024 / MB, 1),
         "serve_requests": len(_paths(random.Random(1))),
     }
-
-
-def _peak_mib(pid: int) -> float:
-    with Path(f"/proc/{pid}/status").open(encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM line")
 
 
 def main() -> None:

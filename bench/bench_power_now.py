@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from _common import report
+from _common import cpu_seconds, report
 from _serve import serving
 
 PATH: Final = "/api/v1/power/now"
@@ -49,13 +49,6 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99), latency.max))
 end
 """
-
-
-def _cpu_seconds(pid: int) -> float:
-    """Return utime + stime of a process in seconds (fields 14 and 15 of /proc/<pid>/stat)."""
-    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _check(url: str) -> dict[str, Any]:
@@ -89,9 +82,9 @@ def _run_python(url: str, connections: int) -> dict[str, Any]:
 
 def _level(url: str, pid: int, connections: int, script: Path | None) -> dict[str, Any]:
     """Load the server with `connections` connections for SECONDS; return the level's numbers."""
-    cpu, wall = _cpu_seconds(pid), time.monotonic()
+    cpu, wall = cpu_seconds(pid), time.monotonic()
     raw = _run_wrk(url, connections, script) if script else _run_python(url, connections)
-    cpu, wall = _cpu_seconds(pid) - cpu, time.monotonic() - wall
+    cpu, wall = cpu_seconds(pid) - cpu, time.monotonic() - wall
     seconds = raw["duration_us"] / 1e6
     return {
         "requests": raw["requests"],

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -32,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from _common import report, rss_mib
+from _common import cpu_seconds, free_port, report, rss_mib
 
 WINDOW_S = 60.0
 SETTLE_TIMEOUT_S = 90.0
@@ -78,13 +77,6 @@ def _urls(process: subprocess.Popen[str]) -> list[str]:
     return urls
 
 
-def _free_port() -> int:
-    """Return a loopback port nobody listens on (`api.port` must be a real number, not 0)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--history-days", type=int, default=1, choices=range(1, 61))
@@ -110,7 +102,7 @@ path = "{(directory / "wattboard.db").as_posix()}"
 
 [api]
 host = "127.0.0.1"
-port = {_free_port()}
+port = {free_port()}
 
 [collector]
 live_interval = 1.0
@@ -156,13 +148,6 @@ def _wait_for_backfill(db: Path, run: subprocess.Popen[str], expected: int) -> t
     raise RuntimeError(f"backfill not done after {SETTLE_TIMEOUT_S:.0f} s ({last} minutes)")
 
 
-def _cpu_seconds(pid: int) -> float:
-    """Return utime + stime of a process in seconds (fields 14 and 15 of /proc/<pid>/stat)."""
-    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _requests(urls: list[str]) -> int:
     """Return how many device requests the meters answered (the control API is not counted)."""
     total = 0
@@ -176,12 +161,12 @@ def _measure(run: int, emulator: int, urls: list[str]) -> dict[str, float]:
     """Sample both processes' CPU time and the run process's RSS over the window."""
     rss = []
     requests0 = _requests(urls)
-    cpu0, sim0, wall0 = _cpu_seconds(run), _cpu_seconds(emulator), time.monotonic()
+    cpu0, sim0, wall0 = cpu_seconds(run), cpu_seconds(emulator), time.monotonic()
     while time.monotonic() - wall0 < WINDOW_S:
         time.sleep(1.0)
         rss.append(rss_mib(run))
     wall = time.monotonic() - wall0
-    cpu, sim = _cpu_seconds(run) - cpu0, _cpu_seconds(emulator) - sim0
+    cpu, sim = cpu_seconds(run) - cpu0, cpu_seconds(emulator) - sim0
     answered = _requests(urls) - requests0
     return {
         "window_s": round(wall, 1),

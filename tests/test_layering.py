@@ -26,13 +26,9 @@ ENERGY_MAY_IMPORT = {
 }
 # Calls that read a clock, a file or the console.
 ENERGY_MAY_NOT_CALL = {"open", "print", "input", "now", "today", "utcnow", "time", "monotonic"}
-# The API reads live state from the collector through these imports still; a live-view
-# protocol of the API's own is to replace them. No other api/ module may import collector/.
-API_COLLECTOR_IMPORTS = {
-    ("api/context.py", "wattboard.collector.live"),
-    ("api/context.py", "wattboard.collector.service"),
-    ("api/routes/power.py", "wattboard.collector.live"),
-}
+# The API reads live state through its own protocol (api/live.py), which the collector
+# implements; it imports neither of these.
+API_MAY_NOT_IMPORT = {"wattboard.collector", "wattboard.simulator"}
 # Only the emulator's own commands (and its package) may load it: it is the `sim` extra.
 SIMULATOR_USERS = {"cli/simulate.py", "cli/serve.py"}
 
@@ -79,13 +75,7 @@ def test_layering_energy_reads_no_clock_file_or_console(path: Path) -> None:
 
 @pytest.mark.parametrize("path", _modules("api"), ids=_name)
 def test_layering_api_imports_neither_emulator_nor_collector(path: Path) -> None:
-    name = _name(path)
-    wrong = [
-        m
-        for m in _imports(path)
-        if _within(m, {"wattboard.simulator"})
-        or (_within(m, {"wattboard.collector"}) and (name, m) not in API_COLLECTOR_IMPORTS)
-    ]
+    wrong = [m for m in _imports(path) if _within(m, API_MAY_NOT_IMPORT)]
     assert wrong == []
 
 

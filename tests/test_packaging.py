@@ -50,7 +50,7 @@ def test_wheel_contains_package_web_build_and_deploy_files(tmp_path: Path) -> No
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "wattboard = wattboard.cli:main" in archive.read(entry_points).decode()
+        assert "wattboard = wattboard.console:main" in archive.read(entry_points).decode()
     for name in (
         "wattboard/__init__.py",
         "wattboard/cli/init.py",

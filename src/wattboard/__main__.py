@@ -1,3 +1,3 @@
-from wattboard.cli import main
+from wattboard.console import main
 
 main()

@@ -9,23 +9,24 @@ import signal
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from wattboard.alerts.service import AlertService
-from wattboard.collector.live import LiveState
-from wattboard.collector.service import Collector, open_store
+from wattboard.collector.view import HomeView
 from wattboard.config import Settings
 from wattboard.exceptions import ConfigError
-from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
+from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter, open_store
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from wattboard.api.context import ApiContext
+    from wattboard.collector.live import LiveState
     from wattboard.collector.replicate import Replicator
+    from wattboard.collector.service import Collector
     from wattboard.prices.fetcher import PriceFetcher, PriceStatus
 
 # The API (FastAPI, uvicorn: 15 MiB of RSS) is imported by the functions that serve it, not
 # here: `backfill` and `rebuild` use this module's rebuild check and never serve
-# (tests/cli/test_lean.py pins it).
+# (tests/cli/test_lean.py pins it). The collector (httpx, the meter client) is imported only
+# when this process collects: `serve` runs without it.
 
 log = logging.getLogger("wattboard")
 Announce = Callable[[str], None]
@@ -64,18 +65,11 @@ def home_context(
         site_id=settings.site.id,
         reader=data,
         writer=data,
-        live=collector.live if collector else None,
+        view=HomeView(store, collector, replicator),
         token=settings.api.token.get_secret_value(),
         cors_origins=settings.api.cors_origins,
         web_dir=find_web_dir(settings.api.web_dir),
-        devices=(lambda: collector.devices) if collector else dict,
-        stats=collector.stats if collector else dict,
-        backfilling=(lambda: collector.backfilling) if collector else set,
-        replication_lag=replicator.lag_seconds if replicator else lambda: None,
-        replication_failing=replicator.failing_seconds if replicator else lambda: None,
         store_path=settings.store.resolved_path(),
-        store_problem=(lambda: collector.store_problem) if collector else lambda: None,
-        implausible=lambda: store.run(store.sync.implausible_gaps),
     )
 
 
@@ -126,7 +120,7 @@ async def run_home(
     await store.open()
     try:
         await rebuild_if_needed(store, rebuild)
-        collector = Collector(settings, store) if collect else None
+        collector = _collector(settings, store) if collect else None
         replicator = await _replicator(settings, store) if collect else None
         prices = _price_fetcher(settings, store) if collect else None
         if collector is not None and replicator is not None:
@@ -142,6 +136,8 @@ async def run_home(
             if replicator is not None:
                 group.create_task(replicator.run(stop))
             if collector is not None:
+                from wattboard.alerts.service import AlertService  # noqa: PLC0415 - collects only
+
                 alerts = AlertService(settings, collector, store, replicator)
                 group.create_task(alerts.run(stop))
             if prices is not None:
@@ -149,6 +145,12 @@ async def run_home(
     finally:
         sock.close()
         await store.close()
+
+
+def _collector(settings: Settings, store: AsyncStore) -> Collector:
+    from wattboard.collector.service import Collector  # noqa: PLC0415 - see the imports above
+
+    return Collector(settings, store)
 
 
 async def _close_on(stop: asyncio.Event, live: LiveState) -> None:
@@ -163,6 +165,7 @@ async def run_cloud(
     """Serve the read-only, token-locked API over the MongoDB replica until `stop` is set."""
     from wattboard.api.app import create_app  # noqa: PLC0415 - see the imports above
     from wattboard.api.context import ApiContext  # noqa: PLC0415
+    from wattboard.api.live import NoLiveData  # noqa: PLC0415
     from wattboard.api.server import bind, bound_url, serve  # noqa: PLC0415
     from wattboard.api.sites import SiteDispatcher  # noqa: PLC0415
     from wattboard.api.static import find_web_dir  # noqa: PLC0415
@@ -187,7 +190,7 @@ async def run_cloud(
             backend="mongodb",
             cors_origins=settings.api.cors_origins,
             web_dir=web_dir,
-            replication_lag=reader.replication_lag,
+            view=NoLiveData(reader),
             site_tokens=tokens,
             default_site=site.id,
         )

@@ -10,6 +10,7 @@ import pytest
 
 from tests.api.conftest import PINNED_NOW, Site
 from wattboard.energy.periods import period, period_buckets
+from wattboard.energy.records import MinuteRecord
 from wattboard.simulator.minutes import KEYS
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -112,6 +113,20 @@ async def test_energy_month_coverage_counts_from_the_first_record(site: Site) ->
     # Counted from 1 June it would be about 2 days of 16.4, 12 %; the minute in progress at
     # most is missing of 2 × 2 days.
     assert body["totals"]["coverage"] == pytest.approx(1.0, abs=0.001)
+
+
+async def test_energy_first_record_moves_when_an_older_minute_arrives(site: Site) -> None:
+    month = datetime.fromtimestamp(PINNED_NOW, HELSINKI).date().isoformat()[:7]
+    first = (await site.client.get(f"/energy/month/{month}")).json()["first_ts"]
+    again = (await site.client.get(f"/energy/day/{_yesterday(site)}")).json()["first_ts"]
+    older = first - 3 * 86400 + 7 * 900  # a quarter past a local hour, three days before
+    phase = {"import_wh": 1.0, "export_wh": 0.0, "max_w": 60.0, "min_w": 60.0}
+    phases = {f"{p}_{k}": v for p in "abc" for k, v in (*phase.items(), ("avg_v", 230.0))}
+    record = MinuteRecord(meter="grid", ts=older, **phases, **{f"{p}_avg_a": 0.26 for p in "abc"})
+    await site.store.run(site.store.sync.upsert, [record])
+    moved = (await site.client.get(f"/energy/month/{month}")).json()["first_ts"]
+    assert again == first
+    assert moved == older
 
 
 async def test_energy_week_has_seven_days(site: Site) -> None:

@@ -16,6 +16,7 @@ from tests.api.conftest import TOKEN, site_settings
 from wattboard.api.app import create_app
 from wattboard.collector.live import LiveState, MeterLive, MeterReading, PhaseReading
 from wattboard.collector.service import open_store
+from wattboard.collector.view import HomeView
 from wattboard.energy.records import MinuteRecord
 from wattboard.runtime import home_context
 
@@ -33,11 +34,12 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
                for i in range(1440) for m in ("grid", "solar")]  # fmt: skip
     asyncio.run(store.run(store.sync.upsert, records))
     ctx = home_context(settings_, store, None)
-    ctx.live = LiveState()  # the home API with live readings, as `wattboard run` has it
+    live = LiveState()  # the home API with live readings, as `wattboard run` has it
+    ctx.view = HomeView(store, live=live)
     for meter, watts in (("grid", 800.0), ("solar", -2400.0)):
-        ctx.live.meters[meter] = MeterLive(meter, 1.0)
+        live.meters[meter] = MeterLive(meter, 1.0)
         phases = {p: PhaseReading(watts / 3, 230.0, abs(watts) / 690) for p in "abc"}
-        ctx.live.update(meter, MeterReading(T0, phases))
+        live.update(meter, MeterReading(T0, phases))
     yield create_app(ctx)
     asyncio.run(store.close())
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from prometheus_client import generate_latest
 
 from wattboard.api.context import ApiContext
+from wattboard.api.live import MeterCounts, NoLiveData
 from wattboard.api.metrics import Metrics
 
 
@@ -17,9 +19,20 @@ class Counts:
     records_ingested: int
 
 
+class Counting(NoLiveData):
+    """A view whose collector counted `counts` so far."""
+
+    def __init__(self, counts: dict[str, Counts]) -> None:
+        super().__init__()
+        self.counts = counts
+
+    def stats(self) -> Mapping[str, MeterCounts]:
+        return self.counts
+
+
 def test_metrics_collector_counts_are_counters_read_at_scrape_time() -> None:
     stats = {"grid": Counts(120, 3, 1440)}
-    ctx = ApiContext("home", None, stats=lambda: stats)  # type: ignore[arg-type]
+    ctx = ApiContext("home", None, view=Counting(stats))  # type: ignore[arg-type]
     metrics = Metrics()
     metrics.refresh(ctx, {}, 0.0)
     first = generate_latest(metrics.registry).decode()

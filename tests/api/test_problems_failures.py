@@ -13,15 +13,9 @@ from wattboard.api.app import create_app
 from wattboard.api.context import ApiContext
 from wattboard.api.problems import FAILURES, failure
 from wattboard.exceptions import (
-    ConfigError,
-    DeviceAuthError,
-    DeviceError,
-    DeviceProtocolError,
     DeviceRpcError,
-    DeviceUnreachableError,
     InvalidInputError,
-    MigrationError,
-    ReplicaError,
+    SchemaVersionError,
     StoreError,
     WattboardError,
 )
@@ -54,35 +48,44 @@ class FailingReader:
         raise self.error
 
 
-ERRORS = [
-    (StoreError(SECRET), 503, "Store unavailable"),
-    (MigrationError(SECRET), 503, "Store schema mismatch"),
-    (ReplicaError(SECRET), 503, "Replica unavailable"),
-    (ConfigError(SECRET), 500, "Server misconfigured"),
-    (DeviceError(SECRET), 502, "Meter error"),
-    (DeviceUnreachableError(SECRET), 502, "Meter unreachable"),
-    (DeviceAuthError(SECRET), 502, "Meter refused access"),
-    (DeviceProtocolError(SECRET), 502, "Unexpected meter answer"),
-    (DeviceRpcError(-103, SECRET), 502, "Meter RPC error"),
-    (WattboardError(SECRET), 500, "Internal error"),
-]
+# The arguments of the subtypes that take more than a message.
+ARGUMENTS: dict[type[WattboardError], tuple[object, ...]] = {
+    DeviceRpcError: (-103, SECRET),
+    SchemaVersionError: (SECRET, 1, 2),
+}
 
 
-@pytest.mark.parametrize(("error", "status", "title"), ERRORS, ids=lambda v: type(v).__name__)
+def _error(kind: type[WattboardError]) -> WattboardError:
+    return kind(*ARGUMENTS.get(kind, (SECRET,)))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", list(FAILURES), ids=lambda kind: kind.__name__)
 async def test_failure_answers_with_its_own_status_and_title(
-    error: WattboardError, status: int, title: str, caplog: pytest.LogCaptureFixture
+    kind: type[WattboardError], caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = create_app(ApiContext("home", FailingReader(error)))  # type: ignore[arg-type]
+    app = create_app(ApiContext("home", FailingReader(_error(kind))))  # type: ignore[arg-type]
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     with caplog.at_level(logging.ERROR, logger="wattboard.api.problems"):
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             response = await client.get("/api/v1/energy/day/2024-06-01")
-    assert response.status_code == status
+    expected = FAILURES[kind]
+    assert response.status_code == expected.status
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
-    assert (body["status"], body["title"]) == (status, title)
+    assert (body["status"], body["title"], body["detail"]) == expected
     assert "hunter2" not in response.text  # the message stays in the log
     assert any("hunter2" in record.getMessage() for record in caplog.records)
+
+
+def test_failure_statuses_by_family() -> None:
+    # A failing store is the server's to wait out (503), a failing meter a bad gateway (502).
+    for kind, answer in FAILURES.items():
+        if issubclass(kind, StoreError):
+            assert answer.status == 503, kind.__name__
+        elif issubclass(kind, exceptions.DeviceError):
+            assert answer.status == 502, kind.__name__
+        else:
+            assert answer.status == 500, kind.__name__
 
 
 def test_failure_titles_are_one_per_subtype() -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -18,6 +19,7 @@ from wattboard.api.app import create_app
 from wattboard.api.context import ApiContext
 from wattboard.collector.live import LiveState, MeterLive, MeterReading, PhaseReading
 from wattboard.collector.service import open_store
+from wattboard.collector.view import HomeView
 from wattboard.runtime import home_context
 from wattboard.store.asyncstore import SqliteReaderWriter
 
@@ -142,6 +144,19 @@ async def test_cors_allows_only_the_configured_origins(site: Site) -> None:
             assert (preflight.headers.get("access-control-allow-origin") == origin) is allowed
 
 
+@dataclass
+class FailingFor:
+    """A replicator whose writes to MongoDB have been failing for `seconds`."""
+
+    seconds: float
+
+    def lag_seconds(self) -> float | None:
+        return None
+
+    def failing_seconds(self) -> float | None:
+        return self.seconds
+
+
 def _live_with_a_stale_solar_meter() -> LiveState:
     """A fresh export next to a solar reading 20 s old: grid + solar = −37.4 W."""
     now = time.time()
@@ -167,8 +182,8 @@ async def test_health_degraded_names_every_reason(tmp_path: Path) -> None:
     await store.open()
     try:
         ctx = home_context(settings, store, None)
-        ctx.live = _live_with_a_stale_solar_meter()
-        ctx.replication_failing = lambda: 1800.0
+        live = _live_with_a_stale_solar_meter()
+        ctx.view = HomeView(store, replicator=FailingFor(1800.0), live=live)
         ctx.disk_low = 2**62  # more than any disk holds: "nearly full"
         response = await _get(ctx, "/health")
     finally:
@@ -195,10 +210,11 @@ async def test_health_ok_while_every_reason_is_below_its_threshold(tmp_path: Pat
     await store.open()
     try:
         ctx = home_context(settings, store, None)
-        ctx.replication_failing = lambda: 120.0  # retried with backoff: not yet degraded
+        # Retried with backoff: not yet degraded.
+        ctx.view = HomeView(store, replicator=FailingFor(120.0))
         ctx.disk_low = 0
         body = (await _get(ctx, "/health")).json()
-        ctx.live = _live_with_a_stale_solar_meter()
+        ctx.view = HomeView(store, live=_live_with_a_stale_solar_meter())
         power = (await _get(ctx, "/power/now")).json()
     finally:
         await store.close()

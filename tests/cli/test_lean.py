@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from wattboard.cli import COMMANDS, command_module
+from wattboard.cli import COMMANDS, command, command_module, root_help
 
 # Each of these costs 3–15 MiB of RSS on a Pi (bench_run_steady, bench_cli_help).
 HEAVY = (
@@ -119,3 +119,40 @@ def test_cli_serving_loads_the_api_only_when_it_serves() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert set(result.stdout.strip().split(",")) == SERVING
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 200])
+def test_cli_root_help_is_clicks_page_without_click(
+    columns: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    with pytest.raises(SystemExit) as done:
+        command(["--help"]).main(["--help"], prog_name="wattboard")
+    assert done.value.code == 0
+    assert root_help(columns) == capsys.readouterr().out
+
+
+def test_cli_help_imports_neither_typer_nor_click() -> None:
+    probe = (
+        "import sys\nsys.argv = ['wattboard', '--help']\n"
+        "from wattboard.console import main\nmain()\n"
+        "print(sorted(m for m in ('typer', 'click', 'pydantic') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.splitlines()[0] == "Usage: wattboard [OPTIONS] COMMAND [ARGS]..."
+    assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_cli_serve_loads_neither_the_collector_nor_the_meter_client() -> None:
+    # `serve` opens the store and serves the API; the collector's HTTP client is for `run`.
+    probe = (
+        "import sys\nimport wattboard.cli.serve\nfrom wattboard.api import app, server\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'httpcore')"
+        " or m.startswith(('wattboard.collector.', 'wattboard.shelly'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "['httpx._main', 'wattboard.collector.view']"

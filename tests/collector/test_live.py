@@ -118,3 +118,16 @@ def test_live_state_home_is_never_negative_and_the_deficit_is_kept() -> None:
     assert flow.deficit_w == pytest.approx(37.4)
     assert state.oldest_reading() == 10.0
     assert [f.home_w for f in state.history] == [1462.6, 0.0]  # solar alone, then both
+
+
+def test_live_state_subscribe_calls_on_updates_and_close_until_unsubscribed() -> None:
+    state = LiveState()
+    state.meters["grid"] = MeterLive("grid", 1.0)
+    calls: list[str] = []
+    unsubscribe = state.subscribe(lambda: calls.append("a"))
+    state.subscribe(lambda: calls.append("b"))
+    state.update("grid", MeterReading(10.0, {"a": PhaseReading(100.0, 230.0, 0.4)}))
+    unsubscribe()
+    state.close()
+    assert calls == ["a", "b", "b"]
+    assert state.closed

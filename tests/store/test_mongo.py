@@ -18,6 +18,7 @@ import pytest
 from tests.mongo_server import HELSINKI, MongoServer, fresh_replica, running_server, sqlite_store
 from wattboard.api.app import create_app
 from wattboard.api.context import ApiContext
+from wattboard.api.live import NoLiveData
 from wattboard.collector.replicate import Replicator
 from wattboard.energy.flows import Flows
 from wattboard.energy.records import MinuteRecord
@@ -240,7 +241,7 @@ async def apis(
         token=TOKEN,
         read_only=True,
         backend="mongodb",
-        replication_lag=replicated.replication_lag,
+        view=NoLiveData(replicated),
         clock=lambda: NOW,
     )
     headers = {"Authorization": f"Bearer {TOKEN}"}

@@ -34,37 +34,34 @@ def install(app: FastAPI) -> None:
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")
     openapi_url = app.openapi_url or "/openapi.json"
     redirect_url = "/docs/oauth2-redirect"
-
-    @app.get("/docs", include_in_schema=False)
-    async def swagger() -> HTMLResponse:
-        page = get_swagger_ui_html(
+    title = f"{app.title} API"
+    favicon = f"{ASSETS_URL}/favicon.png"
+    # The pages depend on nothing but these settings: each is made once, here.
+    pages = {
+        "/docs": get_swagger_ui_html(
             openapi_url=openapi_url,
-            title=f"{app.title} API",
+            title=title,
             swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
             swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
-            swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+            swagger_favicon_url=favicon,
             oauth2_redirect_url=redirect_url,
             # The validator badge would ask validator.swagger.io about the schema.
             swagger_ui_parameters={"validatorUrl": None},
-        )
-        return _local(page)
-
-    @app.get(redirect_url, include_in_schema=False)
-    async def swagger_redirect() -> HTMLResponse:
-        return _local(get_swagger_ui_oauth2_redirect_html())
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc() -> HTMLResponse:
-        page = get_redoc_html(
+        ),
+        redirect_url: get_swagger_ui_oauth2_redirect_html(),
+        "/redoc": get_redoc_html(
             openapi_url=openapi_url,
-            title=f"{app.title} API",
+            title=title,
             redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
+            redoc_favicon_url=favicon,
             with_google_fonts=False,
-        )
-        return _local(page)
+        ),
+    }
+    for path, page in pages.items():
+        _serve(app, path, bytes(page.body))
 
 
-def _local(page: HTMLResponse) -> HTMLResponse:
-    page.headers["Content-Security-Policy"] = POLICY
-    return page
+def _serve(app: FastAPI, path: str, body: bytes) -> None:
+    @app.get(path, include_in_schema=False)
+    async def page() -> HTMLResponse:
+        return HTMLResponse(body, headers={"Content-Security-Policy": POLICY})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily
@@ -11,19 +11,7 @@ from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
     from wattboard.api.context import ApiContext
-
-
-class MeterCounts(Protocol):
-    """What the collector counts per meter."""
-
-    @property
-    def polls(self) -> int: ...
-
-    @property
-    def poll_failures(self) -> int: ...
-
-    @property
-    def records_ingested(self) -> int: ...
+    from wattboard.api.live import MeterCounts
 
 
 class _CollectorCounters(Collector):
@@ -78,11 +66,11 @@ class Metrics:
         )
 
     def refresh(self, ctx: ApiContext, last_records: dict[str, int | None], now: float) -> None:
-        self.counters.stats = ctx.stats()
+        self.counters.stats = ctx.view.stats()
         for meter, last in last_records.items():
             if last is not None:
                 # A record covers [ts, ts+60): it is complete, and so "fresh", at ts + 60.
                 self.age.labels(meter).set(max(0.0, now - (last + 60)))
-        lag = ctx.replication_lag()
+        lag = ctx.view.replication_lag()
         if lag is not None:
             self.lag.set(lag)

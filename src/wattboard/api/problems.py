@@ -46,10 +46,12 @@ FAILURES: Final[dict[type[WattboardError], Failure]] = {
     ConfigError: Failure(500, "Server misconfigured", "a setting is wrong; see the server log"),
     StoreError: Failure(503, "Store unavailable", "the data store failed; see the server log"),
     MigrationError: Failure(
-        503, "Store schema mismatch", "the store's schema does not fit this version"
+        503, "Store upgrade failed", "the store could not be upgraded; see the server log"
     ),
     SchemaVersionError: Failure(
-        503, "Store schema of another version", "the store's schema is not this version's"
+        503,
+        "Store from another version",
+        "the store was written by another Wattboard version; run that version or upgrade",
     ),
     ReplicaError: Failure(503, "Replica unavailable", "MongoDB failed; see the server log"),
     DeviceError: Failure(502, "Meter error", "talking to a meter failed; see the server log"),

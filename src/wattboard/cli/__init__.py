@@ -6,67 +6,16 @@ import importlib
 import logging
 import sys
 from types import ModuleType
-from typing import Any, Final, NamedTuple, NoReturn
+from typing import Any, Final, NoReturn
 
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 import wattboard
+from wattboard.console import ABOUT, COMMANDS, ROOT_OPTIONS, root_help
 from wattboard.exceptions import WattboardError
 
-
-class _Lazy(NamedTuple):
-    module: str
-    help: str
-
-
-# Each command's module is imported only when that command runs: `wattboard --help` loads
-# neither FastAPI nor the store, and `run` never loads the emulator's numpy or init's mDNS.
-# The one-line help is repeated here so that the command list needs no import at all;
-# tests/cli/test_lean.py checks that it matches each command's docstring.
-COMMANDS: Final[dict[str, _Lazy]] = {
-    "simulate": _Lazy(
-        "simulate", "Start emulated Shelly Pro 3EM meters (grid on --port, solar on --port + 1)."
-    ),
-    "run": _Lazy(
-        "collect",
-        "Collect live power and every minute record of the meters, and serve the API and app.",
-    ),
-    "backfill": _Lazy(
-        "collect",
-        "Fetch a meter's stored minutes from a date on (the meter keeps about 60 days).",
-    ),
-    "rebuild": _Lazy(
-        "collect",
-        "Recompute every rollup from the minutes (after a change of zone, netting or inversion).",
-    ),
-    "serve": _Lazy("serve", "Serve the API (no meters) over the configured store."),
-    "demo": _Lazy(
-        "serve",
-        "Two emulated meters with 14 days of history, the collector, the API and the app.",
-    ),
-    "init": _Lazy(
-        "init", "Find and check the meters, propose clamp inversions, and write the configuration."
-    ),
-    "doctor": _Lazy(
-        "doctor",
-        "Check the setup; exit 0 when healthy, 1 with each problem and what to do about it.",
-    ),
-    "export": _Lazy(
-        "backup", "Write a consistent SQLite backup of the store, or its minute records as CSV."
-    ),
-    "import": _Lazy(
-        "backup", "Merge a backup, a Wattboard CSV or a meter's own CSV into the store."
-    ),
-    "alert": _Lazy(
-        "alert",
-        "Send a test alert to every configured channel and report each (exit 1 if one failed).",
-    ),
-    "prices": _Lazy(
-        "prices",
-        "Store spot prices from a CSV file of start,price rows (wattboard prices import FILE).",
-    ),
-}
+__all__ = ["ABOUT", "COMMANDS", "ROOT_OPTIONS", "app", "command", "main", "root_help"]
 
 
 # The emulator's own dependencies, shipped as the `sim` extra (a Pi runs without them).
@@ -89,7 +38,7 @@ def require_sim(command: str) -> None:
 
 app = typer.Typer(
     name="wattboard",
-    help="Self-hosted energy monitor for Shelly Pro 3EM meters and solar homes.",
+    help=ABOUT,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -12,11 +12,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from wattboard.collector.service import meter_specs
 from wattboard.config import Settings, default_config_path, load_settings
 from wattboard.exceptions import ConfigError, InvalidInputError
 from wattboard.setup.configfile import ENV_HELP, load_env_beside
 from wattboard.store import backup
+from wattboard.store.asyncstore import meter_specs
 from wattboard.store.sqlite import SqliteStore
 
 console = Console(stderr=True)

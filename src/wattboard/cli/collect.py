@@ -12,13 +12,12 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings, default_config_path, load_settings
 from wattboard.energy.periods import local_midnight, parse_day
 from wattboard.exceptions import ConfigError, InvalidInputError
 from wattboard.runtime import rebuild_if_needed, run_home, stop_on_signals
 from wattboard.setup.configfile import ENV_HELP, load_env_beside
-from wattboard.store.asyncstore import AsyncStore
+from wattboard.store.asyncstore import AsyncStore, open_store
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -113,6 +112,9 @@ async def rebuild_all(store: AsyncStore) -> None:
 async def _backfill(settings: Settings, store: AsyncStore, meter: str, start: int) -> int:
     # Rows are stored inverted as configured now: first bring the stored ones to the same state.
     await rebuild_if_needed(store, rebuild_all)
+    # Imported here: `serve` shares this module's rebuild and never loads the collector.
+    from wattboard.collector.service import Collector  # noqa: PLC0415
+
     collector = Collector(settings, store)
     try:
         with _progress() as bar:

@@ -101,6 +101,11 @@ class LiveState:
     # Set on shutdown: every live stream ends, so the server stops without waiting on clients.
     closed: bool = False
 
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` on every new reading and on close; return what unsubscribes it."""
+        self.listeners.append(listener)
+        return lambda: self.listeners.remove(listener)
+
     def close(self) -> None:
         """End every live stream (on shutdown)."""
         self.closed = True

@@ -7,10 +7,9 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
-from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -20,8 +19,11 @@ from wattboard.collector.live import LiveState, MeterLive, poll_live
 from wattboard.config import MeterSettings, Settings
 from wattboard.exceptions import DeviceError, InvalidInputError, StoreError
 from wattboard.shelly.client import ShellyClient
-from wattboard.store.asyncstore import AsyncStore
-from wattboard.store.sqlite import MeterSpec, SqliteStore
+from wattboard.store.asyncstore import AsyncStore, meter_specs, open_store
+
+# open_store and meter_specs live with the store (serve opens one without a collector); they
+# are named here too, where callers have always found them.
+__all__ = ["Collector", "DeviceFacts", "MeterStats", "meter_specs", "open_store"]
 
 log = logging.getLogger(__name__)
 # Records of minute T are saved just after T+60 (docs/shelly-wire.md, "Notifications and timing"):
@@ -48,20 +50,6 @@ class MeterStats:
     polls: int
     poll_failures: int
     records_ingested: int
-
-
-def meter_specs(meters: Sequence[MeterSettings]) -> list[MeterSpec]:
-    return [MeterSpec(m.id, m.role, tuple(m.invert_phases)) for m in meters]
-
-
-def open_store(settings: Settings) -> AsyncStore:
-    """Return the store of these settings, to be opened on its own thread."""
-    path = settings.store.resolved_path()
-    zone = ZoneInfo(settings.site.timezone)
-    specs = meter_specs(settings.meters)
-    return AsyncStore(
-        lambda: SqliteStore(path, zone=zone, netting=settings.site.netting, meters=specs)
-    )
 
 
 class Collector:

@@ -67,9 +67,14 @@ def from_quarters(
 def from_days(buckets: Sequence[Bucket], days: Iterable[tuple[int, Flows]], site: Site) -> Report:
     """Report buckets of whole local days (days, weeks, months, years) from `(day start, flows)`."""
     ordered = sorted(days, key=lambda day: day[0])
+    starts = [start for start, _ in ordered]
+    # A slice per bucket, as in from_quarters: a scan of every day per bucket made a month
+    # of days quadratic.
     flows = [
         replace(
-            combine(f for start, f in ordered if b.start <= start < b.end),
+            combine(
+                f for _, f in ordered[bisect_left(starts, b.start) : bisect_left(starts, b.end)]
+            ),
             expected=_expected(b, site),
         )
         for b in buckets

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
-from wattboard.collector.service import meter_specs
 from wattboard.config import MeterSettings, Settings
 from wattboard.energy.records import MINUTE
 from wattboard.exceptions import (
@@ -32,6 +31,7 @@ from wattboard.setup import probe, wiring
 from wattboard.setup.configfile import ENV_FILE
 from wattboard.shelly.client import ShellyClient
 from wattboard.shelly.models import RecordsBlock
+from wattboard.store.asyncstore import meter_specs
 from wattboard.store.sqlite import SqliteStore
 
 Status = Literal["ok", "info", "warn", "problem"]

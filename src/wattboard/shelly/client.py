@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import secrets
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -31,7 +29,7 @@ from wattboard.exceptions import (
 from wattboard.shelly import digest, models, parse
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Mapping
+    from collections.abc import AsyncIterator, Callable, Generator, Mapping
     from types import TracebackType
 
     from wattboard.energy.records import MinuteRecord
@@ -68,31 +66,36 @@ def _json(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 
-@dataclass(slots=True)
-class DigestChallenge:
-    """A realm and nonce from a 401, reused with a rising `nc` while the device accepts it."""
+class DeviceDigest(httpx.DigestAuth):
+    """httpx's HTTP digest, which reuses a nonce with a rising `nc` and takes the next 401's
+    challenge when the device refuses it (docs/shelly-wire.md, "Authentication"): both kinds of
+    firmware. It refuses what a Shelly never sends: a challenge without realm or nonce, and any
+    algorithm but SHA-256, which would give the password's hash away to a weaker one.
+    """
 
-    realm: str
-    nonce: str
-    nc: int = 0
+    def __init__(self, password: str, *, url: str) -> None:
+        super().__init__(digest.USERNAME, password)
+        self._url = url
 
-    @classmethod
-    def from_header(cls, header: str, *, url: str | None = None) -> Self:
-        """Read a `WWW-Authenticate: Digest ...` challenge."""
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        flow = super().auth_flow(request)
+        sending = next(flow)
+        while True:
+            response = yield sending
+            if response.status_code == httpx.codes.UNAUTHORIZED:
+                self._check(response.headers.get("WWW-Authenticate", ""))
+            try:
+                sending = flow.send(response)
+            except StopIteration:
+                return
+
+    def _check(self, header: str) -> None:
         fields = digest.parse_header(header)
         if "realm" not in fields or "nonce" not in fields:
-            raise DeviceAuthError(f"unusable digest challenge {header!r}", url=url)
+            raise DeviceAuthError(f"unusable digest challenge {header!r}", url=self._url)
         algorithm = fields.get("algorithm", digest.ALGORITHM)
         if algorithm.upper() != digest.ALGORITHM:
-            raise DeviceAuthError(f"unsupported digest algorithm {algorithm!r}", url=url)
-        return cls(realm=fields["realm"], nonce=fields["nonce"])
-
-    def authorization(self, password: str, *, uri: str, cnonce: str) -> str:
-        """Return the next `Authorization` header for a GET of `uri`, counting this use."""
-        self.nc += 1
-        return digest.authorization_header(
-            self.realm, password, method="GET", uri=uri, nonce=self.nonce, nc=self.nc, cnonce=cnonce
-        )
+            raise DeviceAuthError(f"unsupported digest algorithm {algorithm!r}", url=self._url)
 
 
 class ShellyClient:
@@ -122,7 +125,7 @@ class ShellyClient:
         self._http = http or httpx.AsyncClient()
         self._owns_http = http is None
         self._profile = profile
-        self._challenge: DigestChallenge | None = None
+        self._auth = None if self._password is None else DeviceDigest(self._password, url=self.url)
 
     def __repr__(self) -> str:
         return f"ShellyClient({self.url!r}, meter={self.meter!r})"
@@ -274,44 +277,27 @@ class ShellyClient:
         return decode(await self._get(target))
 
     async def _get(self, target: str) -> httpx.Response:
-        """GET `target`, answering one digest challenge when the device sends it."""
-        response = await self._send(target, self._challenge)
-        if response.status_code != httpx.codes.UNAUTHORIZED:
-            return response
-        # Sign the retry with this 401's own nonce: a concurrent call may replace the shared one.
-        challenge = self._challenge = self._new_challenge(response)
-        response = await self._send(target, challenge)
-        if response.status_code == httpx.codes.UNAUTHORIZED:
-            raise DeviceAuthError(
-                f"{self.url}: the device refused the password for user admin", url=self.url
-            )
-        return response
-
-    async def _send(self, target: str, challenge: DigestChallenge | None) -> httpx.Response:
-        """Send one GET, signed when there is a challenge to answer, within the timeout."""
+        """GET `target`, signed with HTTP digest when the device asks for it."""
         request = self._http.build_request("GET", self.url + target, timeout=self._timeout)
-        if challenge is not None and self._password is not None:
-            uri = request.url.raw_path.decode("ascii")
-            request.headers["Authorization"] = challenge.authorization(
-                self._password, uri=uri, cnonce=secrets.token_hex(8)
-            )
         try:
-            # httpx times each phase; this bounds the whole exchange (a device trickling bytes).
+            # httpx times each phase; this bounds the whole exchange (a device trickling bytes),
+            # the digest's second request included.
             async with asyncio.timeout(self._deadline):
-                return await self._http.send(request)
+                response = await self._http.send(request, auth=self._auth)
         except (httpx.TransportError, TimeoutError) as err:
             message = f"{self.url}: {type(err).__name__} {err}".rstrip()
             raise DeviceUnreachableError(message, url=self.url) from err
         except httpx.DecodingError as err:
             raise _TransientProtocolError(f"{self.url}: undecodable body", url=self.url) from err
-
-    def _new_challenge(self, response: httpx.Response) -> DigestChallenge:
+        if response.status_code != httpx.codes.UNAUTHORIZED:
+            return response
         if self._password is None:
             raise DeviceAuthError(
                 f"{self.url}: the device requires a password and none is configured", url=self.url
             )
-        header = response.headers.get("WWW-Authenticate", "")
-        return DigestChallenge.from_header(header, url=self.url)
+        raise DeviceAuthError(
+            f"{self.url}: the device refused the password for user admin", url=self.url
+        )
 
     def _rpc_result(self, response: httpx.Response) -> Any:
         """Return the JSON result of an RPC answer, or raise what its error body says."""

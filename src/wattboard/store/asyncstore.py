@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from wattboard.energy.flows import Flows
@@ -18,10 +18,27 @@ from wattboard.energy.records import MinuteRecord
 from wattboard.energy.sums import MinuteSums
 from wattboard.exceptions import StoreError
 from wattboard.store.base import DayRow, MeterInfo
-from wattboard.store.sqlite import SqliteStore, damaged
+from wattboard.store.sqlite import MeterSpec, SqliteStore, damaged
+
+if TYPE_CHECKING:
+    from wattboard.config import MeterSettings, Settings
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+def meter_specs(meters: Sequence[MeterSettings]) -> list[MeterSpec]:
+    return [MeterSpec(m.id, m.role, tuple(m.invert_phases)) for m in meters]
+
+
+def open_store(settings: Settings) -> AsyncStore:
+    """Return the store of these settings, to be opened on its own thread."""
+    path = settings.store.resolved_path()
+    zone = ZoneInfo(settings.site.timezone)
+    specs = meter_specs(settings.meters)
+    return AsyncStore(
+        lambda: SqliteStore(path, zone=zone, netting=settings.site.netting, meters=specs)
+    )
 
 
 class AsyncStore:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Annotated, Final, Literal
 
@@ -114,11 +115,14 @@ def _check_range(first: int, last: int, bucket: str, ctx: ApiContext) -> None:
 async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> EnergyOut:
     span = period(kind, key, ctx.reader.zone, field)
     children = period_buckets(span, ctx.reader.zone)
-    site = await _site(ctx)
     if kind == "day":
-        quarters = await ctx.reader.quarter_sums(span.start, span.end)
+        # Asked together, so the store's thread answers both in one turn.
+        site, quarters = await asyncio.gather(
+            _site(ctx), ctx.reader.quarter_sums(span.start, span.end)
+        )
         report = from_quarters(children, quarters, site)
     else:
+        site = await _site(ctx)
         report = await _from_days(ctx, children, span, site)
     return _out(ctx, kind, span.key, span, report, site)
 
@@ -142,11 +146,19 @@ async def _site(ctx: ApiContext, span: tuple[int, int] | None = None) -> Site:
 
 async def _first_record(ctx: ApiContext, first: int) -> int:
     """Return the first quarter-hour with a record, from the store's first minute or day."""
+    # Every view asks, and reading a day of quarters cost as much as the view's own data: the
+    # answer is kept per first minute, which moves only when an older minute arrives.
+    known = ctx.first_records.get(first)
+    if known is not None:
+        return known
     # The store's span starts at the first day row, a local midnight; the quarters of that day
     # tell when recording began in it, so a site installed at 10:00 has no 10 missing hours.
     quarters = await ctx.reader.quarter_sums(first, first + _FIRST_DAY_S)
     present = [q for q, sums in quarters.items() if sums.present > 0]
-    return max(first, min(present)) if present else first
+    found = max(first, min(present)) if present else first
+    ctx.first_records.clear()  # one entry: the store has one first minute at a time
+    ctx.first_records[first] = found
+    return found
 
 
 def _out(

@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from wattboard.api.context import ApiContext
 from wattboard.api.deps import Ctx
+from wattboard.api.live import LivePower
 from wattboard.api.problems import ApiProblem
 from wattboard.api.routes.energy import DateKey
 from wattboard.api.schemas import (
@@ -24,7 +25,6 @@ from wattboard.api.schemas import (
     PowerNowOut,
 )
 from wattboard.api.timefmt import iso
-from wattboard.collector.live import LiveState
 from wattboard.energy.periods import period
 from wattboard.energy.power import power_buckets, site_power
 from wattboard.energy.records import MinuteRecord
@@ -36,14 +36,15 @@ STEPS: Final = {"1m": 60, "5m": 300, "15m": 900}
 Resolution = Literal["1m", "5m", "15m"]
 
 
-def _live(ctx: ApiContext) -> LiveState:
-    if ctx.live is None:
+def _live(ctx: ApiContext) -> LivePower:
+    live = ctx.view.power()
+    if live is None:
         raise ApiProblem(
             503,
             "No live data",
             "live power exists only on the server at home that reads the meters",
         )
-    return ctx.live
+    return live
 
 
 @router.get("/now", operation_id="getPowerNow", response_model=PowerNowOut)
@@ -52,7 +53,7 @@ async def power_now(ctx: Ctx) -> PowerNowOut:
     return snapshot(ctx, _live(ctx))
 
 
-def snapshot(ctx: ApiContext, live: LiveState) -> PowerNowOut:
+def snapshot(ctx: ApiContext, live: LivePower) -> PowerNowOut:
     flow = live.flow()
     peak = live.max_1m()
     # The powers combine every meter's latest reading: their age is that of the oldest one.
@@ -72,7 +73,7 @@ def snapshot(ctx: ApiContext, live: LiveState) -> PowerNowOut:
     )
 
 
-def _meter(meter_id: str, live: LiveState) -> MeterPowerOut:
+def _meter(meter_id: str, live: LivePower) -> MeterPowerOut:
     meter = live.meters[meter_id]
     reading = meter.reading
     phases = (
@@ -111,9 +112,9 @@ async def power_stream(ctx: Ctx, request: Request) -> StreamingResponse:
     )
 
 
-async def _events(ctx: ApiContext, live: LiveState, request: Request) -> AsyncIterator[str]:
+async def _events(ctx: ApiContext, live: LivePower, request: Request) -> AsyncIterator[str]:
     changed = asyncio.Event()
-    live.listeners.append(changed.set)
+    unsubscribe = live.subscribe(changed.set)
     try:
         yield "retry: 2000\n\n"
         yield _event(ctx, live)
@@ -129,10 +130,10 @@ async def _events(ctx: ApiContext, live: LiveState, request: Request) -> AsyncIt
             changed.clear()
             yield _event(ctx, live)
     finally:
-        live.listeners.remove(changed.set)
+        unsubscribe()
 
 
-def _event(ctx: ApiContext, live: LiveState) -> str:
+def _event(ctx: ApiContext, live: LivePower) -> str:
     body = snapshot(ctx, live)
     payload = json.dumps(body.model_dump(mode="json"), separators=(",", ":"))
     return f"event: power\nid: {int(body.ts * 1000)}\ndata: {payload}\n\n"

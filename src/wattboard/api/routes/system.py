@@ -6,7 +6,6 @@ import asyncio
 import csv
 import io
 import shutil
-from collections.abc import Mapping
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from wattboard import __version__
 from wattboard.api.context import ApiContext
 from wattboard.api.deps import Ctx, EndInstant, Instant
+from wattboard.api.live import LivePower, MeterFacts
 from wattboard.api.routes.energy import RangeUnit, energy_range
 from wattboard.api.schemas import (
     HealthMeterOut,
@@ -46,23 +46,25 @@ CSV_COLUMNS: Final = {
 }
 
 
-def _online(ctx: ApiContext, meter_id: str) -> bool | None:
-    if ctx.live is None or meter_id not in ctx.live.meters:
+def _online(live: LivePower | None, meter_id: str) -> bool | None:
+    if live is None or meter_id not in live.meters:
         return None  # the cloud API cannot see the meters
-    live = ctx.live.meters[meter_id]
-    return live.reading is not None and not live.stale
+    meter = live.meters[meter_id]
+    return meter.reading is not None and not meter.stale
 
 
 @health_router.get("/health", operation_id="getHealth", response_model=HealthOut)
 async def health(ctx: Ctx) -> HealthOut:
     """Whether the server, its store and its meters are well."""
     meters = await ctx.reader.meters()
-    backfilling = ctx.backfilling()
-    implausible = await ctx.implausible()
+    view = ctx.view
+    live = view.power()
+    backfilling = view.backfilling()
+    implausible = await view.implausible()
     out = [
         HealthMeterOut(
             id=m.id,
-            online=_online(ctx, m.id),
+            online=_online(live, m.id),
             backfilling=m.id in backfilling,
             last_record=None if m.last_record is None else iso(m.last_record, ctx.reader.zone),
             last_record_ts=m.last_record,
@@ -74,13 +76,13 @@ async def health(ctx: Ctx) -> HealthOut:
         )
         for m in meters
     ]
-    failing = ctx.replication_failing()
-    store_problem = ctx.store_problem()
+    failing = view.replication_failing()
+    store_problem = view.store_problem()
     reasons = [f"meter {m.id} is offline" for m in out if m.online is False]
     reasons += [f"the store cannot write: {store_problem}"] if store_problem else []
     reasons += _replication_reasons(ctx, failing)
     reasons += await asyncio.to_thread(_disk_reasons, ctx)
-    reasons += _live_reasons(ctx)
+    reasons += _live_reasons(live)
     return HealthOut(
         status="degraded" if reasons else "ok",
         reasons=reasons,
@@ -89,7 +91,7 @@ async def health(ctx: Ctx) -> HealthOut:
         store=StoreOut(backend=ctx.backend, problem=store_problem),
         meters=out,
         replication=ReplicationOut(
-            lag_s=ctx.replication_lag(), failing_s=None if failing is None else round(failing, 1)
+            lag_s=view.replication_lag(), failing_s=None if failing is None else round(failing, 1)
         ),
     )
 
@@ -112,10 +114,10 @@ def _disk_reasons(ctx: ApiContext) -> list[str]:
     return [f"the disk of the store is nearly full: {free / 2**20:.0f} MiB free"]
 
 
-def _live_reasons(ctx: ApiContext) -> list[str]:
-    if ctx.live is None:
+def _live_reasons(live: LivePower | None) -> list[str]:
+    if live is None:
         return []
-    deficit = ctx.live.flow().deficit_w
+    deficit = live.flow().deficit_w
     if deficit < INCONSISTENT_W:
         return []
     return [
@@ -130,19 +132,21 @@ def _live_reasons(ctx: ApiContext) -> list[str]:
 @router.get("/meters", operation_id="listMeters", response_model=list[MeterOut])
 async def meters(ctx: Ctx) -> list[MeterOut]:
     """The meters: role, model, profile, phases inverted in software, state, newest record."""
-    devices = ctx.devices()
-    return [_meter_out(ctx, m, devices) for m in await ctx.reader.meters()]
+    facts = ctx.view.facts()
+    live = ctx.view.power()
+    return [_meter_out(ctx, m, facts.get(m.id), live) for m in await ctx.reader.meters()]
 
 
-def _meter_out(ctx: ApiContext, m: MeterInfo, devices: Mapping[str, object]) -> MeterOut:
-    facts = devices.get(m.id)
+def _meter_out(
+    ctx: ApiContext, m: MeterInfo, facts: MeterFacts | None, live: LivePower | None
+) -> MeterOut:
     return MeterOut(
         id=m.id,
         role=m.role,
-        model=getattr(facts, "model", None),
-        profile=getattr(facts, "profile", None),
+        model=None if facts is None else facts.model,
+        profile=None if facts is None else facts.profile,
         invert_phases=list(m.inverted),
-        online=_online(ctx, m.id),
+        online=_online(live, m.id),
         last_record=None if m.last_record is None else iso(m.last_record, ctx.reader.zone),
         last_record_ts=m.last_record,
     )
