@@ -164,6 +164,57 @@ class MeterSettings(_Section):
         return self
 
 
+# A topic level: no wildcards, no empty level, no leading or trailing slash.
+_TOPIC = r"^[^#+/\s]+(/[^#+/\s]+)*$"
+
+
+class MqttSettings(_Section):
+    """`[mqtt]`: Home Assistant discovery and live figures on an MQTT broker."""
+
+    host: str = Field(min_length=1)
+    port: int | None = Field(default=None, ge=1, le=65535)  # None: 8883 with TLS, else 1883
+    tls: bool = False
+    ca_file: Path | None = None  # a private CA for the broker's certificate; None: the system's
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    password_env: str = Field(default="", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")
+    topic_prefix: str = Field(default="", pattern=rf"({_TOPIC})|^$")  # "": wattboard/<site id>
+    discovery_prefix: str = Field(default="homeassistant", pattern=_TOPIC)
+    # Live power is sent at most once a second, and only when it moved by this many watts
+    # (or a minute passed), so a busy broker is not flooded with noise.
+    power_deadband: float = Field(default=5.0, ge=0.0, le=10_000.0)
+
+    @field_validator("ca_file")
+    @classmethod
+    def _readable_ca(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}; give the PEM file of the broker's CA")
+        return value
+
+    @model_validator(mode="after")
+    def _password_from_env(self) -> MqttSettings:
+        if self.ca_file is not None and not self.tls:
+            raise ValueError("ca_file is only used with tls = true; set tls = true or drop it")
+        if not self.password_env or self.password.get_secret_value():
+            return self
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ValueError(
+                f"password_env: environment variable {self.password_env} is not set; set it "
+                "or put the password in `password`"
+            )
+        self.password = SecretStr(value)
+        return self
+
+    @property
+    def broker_port(self) -> int:
+        return self.port or (8883 if self.tls else 1883)
+
+    def prefix(self, site_id: str) -> str:
+        """Return the topic prefix of the site's own topics."""
+        return self.topic_prefix or f"wattboard/{site_id}"
+
+
 class MongoSettings(_Section):
     uri: SecretStr
     database: str = "wattboard"
@@ -184,6 +235,7 @@ class Settings(BaseSettings):
     collector: CollectorSettings = Field(default_factory=CollectorSettings)
     meters: list[MeterSettings] = Field(default_factory=list)
     mongo: MongoSettings | None = None
+    mqtt: MqttSettings | None = None
 
     @model_validator(mode="after")
     def _consistent_meters(self) -> Settings:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -49,6 +49,8 @@ class ApiContext:
     store_problem: Callable[[], str | None] = lambda: None
     implausible: Callable[[], Awaitable[list[tuple[str, int, int, str]]]] = _no_gaps
     clock: Callable[[], float] = time.time
+    # The lifetime energy counters in Wh by flow (None: not known, e.g. the cloud API).
+    energy_counters: Callable[[], Mapping[str, float] | None] = lambda: None
     max_batch: int = 10_000
     # A cloud API for several homes: every site's token (for GET /sites) and the default site.
     site_tokens: dict[str, str] = field(default_factory=dict)

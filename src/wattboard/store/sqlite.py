@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows
+from wattboard.energy.counters import lifetime_counters, ratchet
+from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows, expected_meter_minutes
 from wattboard.energy.netting import Netting, bucket_flows
 from wattboard.energy.periods import local_day, local_midnight, period
 from wattboard.energy.plausible import REASON as IMPLAUSIBLE
@@ -67,6 +68,9 @@ _FLOW_TOTALS: Final = ", ".join(f"total({name})" for name in STORED_FLOW_FIELDS)
 # The quarter table has a column per MinuteSums field, in field order.
 SUM_COLUMNS: Final = ", ".join(SUM_FIELDS)
 _SUM_SLOTS: Final = ", ".join("?" * (len(SUM_FIELDS) + 1))
+# The settings rows that keep each lifetime counter's published mark: `counter:grid_import`...
+_COUNTER_KEY: Final = "counter:"
+_COUNTER_KEY_END: Final = "counter;"  # the key after every `counter:` key
 _DAY_SLOTS: Final = ", ".join("?" * (len(STORED_FLOW_FIELDS) + 3))
 
 
@@ -572,6 +576,58 @@ class SqliteStore:
             (f"{IMPLAUSIBLE}%", meter, meter, limit),
         )
         return [(str(m), int(s), int(e), str(r)) for m, s, e, r in rows]
+
+    # -- lifetime energy counters -------------------------------------------------------------
+
+    def energy_counters(self, now: int) -> dict[str, float]:
+        """Return the lifetime counters in Wh: closed days' rollups plus the open day's quarters."""
+        open_start = local_midnight(datetime.fromtimestamp(now, self.zone).date(), self.zone)
+        # One aggregate over the day rows (cached by day_sums until the database changes) and
+        # at most a day of quarters: never a scan of the minutes.
+        closed = self.day_sums([(0, open_start)])[0]
+        quarters = self.quarter_sums(open_start, LAST_TS)
+        return lifetime_counters(
+            closed, quarters, open_start, netting=self.netting, zone=self.zone, until=now
+        )
+
+    def coverage_today(self, now: int) -> float | None:
+        """Return the share of today's expected meter-minutes stored (None: none expected)."""
+        day = period("day", local_day(now, self.zone), self.zone)
+        quarters = self.quarter_sums(day.start, day.end)
+        present = sum(s.present for s in quarters.values())
+        span = self.span()
+        first = span[0] if span else None
+        if first is not None and first >= day.start:
+            # The site began today: the span starts at the day row's midnight, the first
+            # quarter with a record says when recording began (as the API's coverage does).
+            first = min((q for q, s in quarters.items() if s.present > 0), default=first)
+        expected = expected_meter_minutes(day.start, day.end, self.meter_count(), now, first)
+        return None if expected <= 0 else min(1.0, present / expected)
+
+    def counter_marks(self) -> dict[str, float]:
+        """Return the highest value each counter was ever published with."""
+        rows = self._db.execute(
+            "SELECT key, value FROM settings WHERE key >= ? AND key < ?",
+            (_COUNTER_KEY, _COUNTER_KEY_END),
+        )
+        return {str(key).removeprefix(_COUNTER_KEY): float(value) for key, value in rows}
+
+    def raise_counter_marks(self, computed: dict[str, float]) -> dict[str, float]:
+        """Return the counters to publish (never below a published mark) and keep them as marks.
+
+        The marks live in the file, so a restart, a rebuild with another netting mode or a
+        deletion cannot make a counter that Home Assistant or Prometheus saw go back.
+        """
+        with self._db:
+            marks = self.counter_marks()
+            published = ratchet(marks, computed)
+            changed = [
+                (f"{_COUNTER_KEY}{name}", repr(value))
+                for name, value in published.items()
+                if marks.get(name) != value
+            ]
+            self._db.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)", changed)
+        return published
 
     # -- change log for the MongoDB replica ---------------------------------------------------
 
