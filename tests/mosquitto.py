@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -54,12 +56,53 @@ def make_certificates(folder: Path) -> Certificates:
     ext = folder / "san.cnf"
     ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n", encoding="utf-8")
     commands = [
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key]
-        + ["-out", ca, "-days", "2", "-subj", "/CN=Wattboard test CA"],
-        ["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr]
-        + ["-subj", "/CN=127.0.0.1"],
-        ["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial"]
-        + ["-out", cert, "-days", "2", "-extfile", ext],
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            ca_key,
+            "-out",
+            ca,
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Wattboard test CA",
+        ],
+        [
+            "openssl",
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            csr,
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        [
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            csr,
+            "-CA",
+            ca,
+            "-CAkey",
+            ca_key,
+            "-CAcreateserial",
+            "-out",
+            cert,
+            "-days",
+            "2",
+            "-extfile",
+            ext,
+        ],
     ]
     for command in commands:
         subprocess.run([str(c) for c in command], check=True, capture_output=True, timeout=60)
@@ -78,6 +121,10 @@ class Broker:
 
     def _config(self) -> Path:
         lines = [f"listener {self.port} 127.0.0.1"]
+        if os.geteuid() == 0:
+            # Started as root, mosquitto would switch to its own user, who cannot read the
+            # test's private temporary folder.
+            lines.append(f"user {pwd.getpwuid(0).pw_name}")
         if self.users:
             passwords = self.folder / "passwords"
             passwords.write_text("", encoding="utf-8")
@@ -111,8 +158,9 @@ class Broker:
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(
-                ("127.0.0.1", self.port), timeout=0.5
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5),
             ):
                 return
             if self.process.poll() is not None:
@@ -133,7 +181,7 @@ class Broker:
 
 
 @contextlib.contextmanager
-def running(broker: Broker):  # noqa: ANN201 - a generator context manager
+def running(broker: Broker):
     broker.start()
     try:
         yield broker
@@ -180,7 +228,7 @@ async def recorder(port: int, topic: str = "#", **options: object) -> AsyncItera
                 await task
 
 
-async def wait_for(condition, timeout: float = 10.0, step: float = 0.05) -> None:  # noqa: ANN001
+async def wait_for(condition, timeout: float = 10.0, step: float = 0.05) -> None:  # noqa: ASYNC109 - a deadline for polling, the tests read it better
     """Wait until `condition()` is true, or fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
