@@ -87,3 +87,18 @@ def test_counters_coverage_today_counts_from_the_first_record(tmp_path: Path) ->
     # 30 minutes after the first record two meters owe 60 meter-minutes; 45 are stored.
     assert store.coverage_today(T0 + 30 * 60) == pytest.approx(45 / 60)
     store.close()
+
+
+def test_counters_follow_a_backfill_of_a_closed_day(tmp_path: Path) -> None:
+    store = _store(tmp_path, "minute")
+    _import_then_export(store)
+    now = T0 + HOUR
+    assert store.energy_counters(now)["grid_import"] == pytest.approx(60.0)
+    # Minutes of yesterday arrive late (a meter back from an outage): the closed days' sum,
+    # kept between minutes, is taken again.
+    yesterday = DAY_START - 6 * HOUR
+    store.upsert([rec("grid", yesterday + 60 * i, c=(3.0, 0.0)) for i in range(10)])
+    assert store.energy_counters(now)["grid_import"] == pytest.approx(90.0)
+    store.delete("grid", yesterday, yesterday + 300)
+    assert store.energy_counters(now)["grid_import"] == pytest.approx(75.0)
+    store.close()

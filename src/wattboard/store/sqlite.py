@@ -113,6 +113,9 @@ class SqliteStore:
         # Sums of day rollups per span, valid while nothing changed the database (see day_sums).
         self._sums: dict[tuple[int, int], Flows] = {}
         self._sums_version: tuple[int, int] = (-1, -1)
+        # The sum of the day rollups before the open day (the counters' base): (open day's
+        # start, data_version, sum). Kept until a closed day changes, not at every write.
+        self._closed: tuple[int, int, Flows] | None = None
         if read_only:
             # Diagnostics beside the running service: no migration, no rows, no new files.
             self._db = _connect_read_only(path)
@@ -294,6 +297,8 @@ class SqliteStore:
 
     def _refresh_day(self, day: str) -> None:
         span = period("day", day, self.zone)
+        if self._closed is not None and span.start < self._closed[0]:
+            self._closed = None  # a closed day changed (a backfill, a correction)
         quarters = self.quarter_sums(span.start, span.end)
         self._db.execute("DELETE FROM days WHERE day = ?", (day,))
         if not quarters:
@@ -323,6 +328,7 @@ class SqliteStore:
 
     def rebuild(self, progress: Progress | None = None) -> None:
         """Apply changed clamp inversions and recompute every rollup from the minutes."""
+        self._closed = None
         with self._db:
             for spec in self._specs:
                 self._apply_inversion(spec)
@@ -582,13 +588,21 @@ class SqliteStore:
     def energy_counters(self, now: int) -> dict[str, float]:
         """Return the lifetime counters in Wh: closed days' rollups plus the open day's quarters."""
         open_start = local_midnight(datetime.fromtimestamp(now, self.zone).date(), self.zone)
-        # One aggregate over the day rows (cached by day_sums until the database changes) and
-        # at most a day of quarters: never a scan of the minutes.
-        closed = self.day_sums([(0, open_start)])[0]
+        # The closed days' sum (one aggregate over the day rows, kept until a closed day
+        # changes) and at most a day of quarters: never a scan of the minutes.
+        closed = self._closed_days(open_start)
         quarters = self.quarter_sums(open_start, LAST_TS)
         return lifetime_counters(
             closed, quarters, open_start, netting=self.netting, zone=self.zone, until=now
         )
+
+    def _closed_days(self, open_start: int) -> Flows:
+        # data_version moves when another process (an import) wrote to the file.
+        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        cached = self._closed
+        if cached is None or cached[0] != open_start or cached[1] != version:
+            cached = self._closed = (open_start, version, self._day_sum(0, open_start))
+        return cached[2]
 
     def coverage_today(self, now: int) -> float | None:
         """Return the share of today's expected meter-minutes stored (None: none expected)."""
