@@ -17,7 +17,7 @@ from tests.mosquitto import Broker, needs_mosquitto, recorder, running, wait_for
 from tests.mqtt.test_discovery import check_payload
 from tests.store.test_sqlite import T0, rec
 from wattboard.backoff import Backoff
-from wattboard.collector.live import LiveState
+from wattboard.collector.live import LiveState, MeterLive, MeterReading, PhaseReading
 from wattboard.collector.service import Collector, open_store
 from wattboard.config import MqttSettings, Settings
 from wattboard.counters import EnergyCounters
@@ -241,3 +241,41 @@ async def test_homeassistant_wrong_credentials_leave_collection_alone(
     refused = [r for r in caplog.records if "refused the login" in r.getMessage()]
     assert len(refused) == 1
     assert refused[0].levelno == logging.WARNING
+
+
+async def test_homeassistant_power_once_a_tick_and_only_past_the_deadband(tmp_path: Path) -> None:
+    with running(Broker(tmp_path / "broker")) as broker:
+        settings = _offline_settings(tmp_path, broker.port)
+        settings.mqtt = settings.mqtt.model_copy(update={"power_deadband": 5.0})  # type: ignore[union-attr]
+        store = open_store(settings)
+        await store.open()
+        live = LiveState()
+        live.meters["grid"] = MeterLive("grid", 1.0)
+        bridge = HomeAssistantBridge(settings, live, EnergyCounters(store), tick=0.2)
+        topic = f"{PREFIX}/power/grid"
+
+        def power(watts: float) -> None:
+            live.update("grid", MeterReading(T0, {"a": PhaseReading(watts, 230.0, 1.0)}))
+
+        stop = asyncio.Event()
+        async with recorder(broker.port, f"{PREFIX}/power/#") as received:
+            power(100.0)
+            task = asyncio.create_task(bridge.run(stop))
+            await wait_for(lambda: received.payloads(topic) == ["100.0"])
+            power(103.0)  # inside the deadband: not sent
+            await asyncio.sleep(0.6)
+            assert received.payloads(topic) == ["100.0"]
+            power(110.0)
+            await wait_for(lambda: received.payloads(topic) == ["100.0", "110.0"])
+            # Fifty readings in one second, each far past the deadband: one value per tick.
+            before = len(received.payloads(topic))
+            for i in range(50):
+                power(200.0 + 50 * i)
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.3)
+            sent = len(received.payloads(topic)) - before
+            assert 3 <= sent <= 7
+            assert received.last(topic) == "2650.0"  # the latest reading, not a stale one
+            stop.set()
+            await asyncio.wait_for(task, timeout=10)
+        await store.close()
