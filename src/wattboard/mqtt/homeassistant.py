@@ -14,6 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from wattboard import __version__
@@ -126,16 +127,7 @@ class HomeAssistantBridge:
 
     async def publish_discovery(self) -> None:
         """Publish every entity's config (retained), with the meters' models as they report."""
-        site = self.site
-        site = Site(
-            id=site.id,
-            topic_prefix=site.topic_prefix,
-            discovery_prefix=site.discovery_prefix,
-            meters=site.meters,
-            version=site.version,
-            replicating=site.replicating,
-            models=dict(self.models()),
-        )
+        site = replace(self.site, models=dict(self.models()))
         for entity in entities(site):
             payload = json.dumps(config_payload(site, entity), separators=(",", ":"))
             topic = config_topic(site, entity)
