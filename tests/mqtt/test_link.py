@@ -80,3 +80,17 @@ async def test_link_reconnects_after_a_broker_restart(tmp_path: Path) -> None:
             await wait_for(lambda: received.last("wattboard/test/x") == "2")
         stop.set()
         await asyncio.wait_for(task, timeout=10)
+
+
+async def test_link_with_a_broken_ca_file_stays_off_and_says_why(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_text("not a certificate\n", encoding="utf-8")
+    settings = MqttSettings(host="127.0.0.1", port=1, tls=True, ca_file=ca)
+    await asyncio.wait_for(MqttLink(settings).run(asyncio.Event()), timeout=5)
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"MQTT disabled: cannot use [mqtt] ca_file {ca}: ")
+    with pytest.raises(MqttPublishError, match="cannot use \\[mqtt\\] ca_file"):
+        await publish_once(settings, [Message("t", "x")])

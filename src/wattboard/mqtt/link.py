@@ -172,7 +172,15 @@ class MqttLink:
         """Stay connected until `stop` is set; every loss is retried after the backoff."""
         import aiomqtt  # noqa: PLC0415 - see _client
 
-        context = await asyncio.to_thread(tls_context, self.settings)
+        try:
+            context = await asyncio.to_thread(tls_context, self.settings)
+        except (ssl.SSLError, OSError) as err:
+            # A CA file that is no certificate will not become one: say so once and stay off
+            # (collection and the API go on).
+            log.error(  # noqa: TRY400 - one line: a traceback would say nothing more
+                "MQTT disabled: cannot use [mqtt] ca_file %s: %s", self.settings.ca_file, err
+            )
+            return
         attempt = 0
         while not stop.is_set():
             try:
@@ -241,7 +249,10 @@ async def publish_once(
     """
     import aiomqtt  # noqa: PLC0415 - see _client
 
-    context = await asyncio.to_thread(tls_context, settings)
+    try:
+        context = await asyncio.to_thread(tls_context, settings)
+    except (ssl.SSLError, OSError) as err:
+        raise MqttPublishError(f"cannot use [mqtt] ca_file {settings.ca_file}: {err}") from err
     for attempt in range(attempts):
         try:
             async with _client(settings, context) as client:
