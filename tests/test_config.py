@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,44 @@ def test_load_settings_names_the_bad_alert_key(
     with pytest.raises(ConfigError) as caught:
         load_settings(_write(tmp_path, fragment))
     assert named in str(caught.value)
+
+
+def test_load_settings_mqtt_defaults_and_password_from_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BROKER_SECRET", "s3cret")
+    text = '[mqtt]\nhost = "192.0.2.9"\nusername = "ha"\npassword_env = "BROKER_SECRET"\n'
+    mqtt = load_settings(_write(tmp_path, text)).mqtt
+    assert mqtt is not None
+    assert mqtt.password.get_secret_value() == "s3cret"
+    assert mqtt.broker_port == 1883
+    assert mqtt.prefix("home") == "wattboard/home"
+    assert mqtt.discovery_prefix == "homeassistant"
+    assert load_settings(_write(tmp_path, "")).mqtt is None
+
+
+@pytest.mark.parametrize(
+    ("fragment", "named"),
+    [
+        ('host = "b"\nhots = "c"', "mqtt.hots: unknown key 'hots'; did you mean 'host'?"),
+        ('host = "b"\npassword_env = "NOT_SET_ANYWHERE"', "NOT_SET_ANYWHERE is not set"),
+        ('host = "b"\ntopic_prefix = "home/#"', "mqtt.topic_prefix"),
+        ('host = "b"\ndiscovery_prefix = "/ha"', "mqtt.discovery_prefix"),
+        ('host = "b"\nport = 0', "mqtt.port"),
+        ('host = "b"\nca_file = "/nonexistent/ca.pem"\ntls = true', "no such file"),
+        ("port = 1883", "mqtt.host: Field required"),
+    ],
+)
+def test_load_settings_names_bad_mqtt_keys(tmp_path: Path, fragment: str, named: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(named)):
+        load_settings(_write(tmp_path, f"[mqtt]\n{fragment}\n"))
+
+
+def test_load_settings_mqtt_ca_file_needs_tls(tmp_path: Path) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="ca_file is only used with tls = true"):
+        load_settings(_write(tmp_path, f'[mqtt]\nhost = "b"\nca_file = "{ca}"\n'))
+    mqtt = load_settings(_write(tmp_path, f'[mqtt]\nhost = "b"\nca_file = "{ca}"\ntls = true\n'))
+    assert mqtt.mqtt is not None
+    assert mqtt.mqtt.broker_port == 8883

@@ -117,6 +117,23 @@ class CollectorSettings(_Section):
     request_timeout: float = Field(default=5.0, gt=0, le=120.0)
 
 
+# The name of an environment variable holding a secret (`password_env`, `token_env`).
+_ENV_NAME = r"^([A-Za-z_][A-Za-z0-9_]*)?$"
+
+
+def _secret_from_env(secret: SecretStr, env: str, field: str) -> SecretStr:
+    """Return `secret`, or the value of environment variable `env` when `secret` is empty."""
+    if not env or secret.get_secret_value():
+        return secret
+    value = os.environ.get(env)
+    if value is None:
+        raise ValueError(
+            f"{field}_env: environment variable {env} is not set; set it (the systemd unit "
+            f"reads /etc/wattboard/wattboard.env) or put the value in `{field}`"
+        )
+    return SecretStr(value)
+
+
 class MeterSettings(_Section):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,32}$")
     role: Role
@@ -147,42 +164,60 @@ class MeterSettings(_Section):
     # The name of an environment variable holding the password. `WATTBOARD_METERS__0__PASSWORD`
     # does not work: pydantic-settings cannot address one item of a list, and a JSON
     # `WATTBOARD_METERS` replaces every meter. So the secret is referenced by name instead.
-    password_env: str = Field(default="", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")
+    password_env: str = Field(default="", pattern=_ENV_NAME)
 
     @model_validator(mode="after")
     def _password_from_env(self) -> MeterSettings:
-        if not self.password_env or self.password.get_secret_value():
-            return self
-        value = os.environ.get(self.password_env)
-        if value is None:
-            raise ValueError(
-                f"password_env: environment variable {self.password_env} is not set; set it "
-                "(the systemd unit reads /etc/wattboard/wattboard.env) or put the password "
-                "in `password`"
-            )
-        self.password = SecretStr(value)
+        self.password = _secret_from_env(self.password, self.password_env, "password")
         return self
+
+
+# A topic level: no wildcards, no empty level, no leading or trailing slash.
+_TOPIC = r"^[^#+/\s]+(/[^#+/\s]+)*$"
+
+
+class MqttSettings(_Section):
+    """`[mqtt]`: Home Assistant discovery and live figures on an MQTT broker."""
+
+    host: str = Field(min_length=1)
+    port: int | None = Field(default=None, ge=1, le=65535)  # None: 8883 with TLS, else 1883
+    tls: bool = False
+    ca_file: Path | None = None  # a private CA for the broker's certificate; None: the system's
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    password_env: str = Field(default="", pattern=_ENV_NAME)
+    topic_prefix: str = Field(default="", pattern=rf"({_TOPIC})|^$")  # "": wattboard/<site id>
+    discovery_prefix: str = Field(default="homeassistant", pattern=_TOPIC)
+    # Live power is sent at most once a second, and only when it moved by this many watts
+    # (or a minute passed), so a busy broker is not flooded with noise.
+    power_deadband: float = Field(default=5.0, ge=0.0, le=10_000.0)
+
+    @field_validator("ca_file")
+    @classmethod
+    def _readable_ca(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}; give the PEM file of the broker's CA")
+        return value
+
+    @model_validator(mode="after")
+    def _password_from_env(self) -> MqttSettings:
+        if self.ca_file is not None and not self.tls:
+            raise ValueError("ca_file is only used with tls = true; set tls = true or drop it")
+        self.password = _secret_from_env(self.password, self.password_env, "password")
+        return self
+
+    @property
+    def broker_port(self) -> int:
+        return self.port or (8883 if self.tls else 1883)
+
+    def prefix(self, site_id: str) -> str:
+        """Return the topic prefix of the site's own topics."""
+        return self.topic_prefix or f"wattboard/{site_id}"
 
 
 class MongoSettings(_Section):
     uri: SecretStr
     database: str = "wattboard"
-
-
-def _secret_from_env(secret: SecretStr, env: str, field: str) -> SecretStr:
-    """Return `secret`, or the value of environment variable `env` when `secret` is empty."""
-    if not env or secret.get_secret_value():
-        return secret
-    value = os.environ.get(env)
-    if value is None:
-        raise ValueError(
-            f"{field}_env: environment variable {env} is not set; set it (the systemd unit "
-            f"reads /etc/wattboard/wattboard.env) or put the value in `{field}`"
-        )
-    return SecretStr(value)
-
-
-_ENV_NAME = r"^([A-Za-z_][A-Za-z0-9_]*)?$"
 
 
 class _ChannelSettings(_Section):
@@ -287,7 +322,7 @@ class PriceSettings(_Section):
     source: Literal["entsoe", "elering", "none"] = "none"
     area: str = ""  # bidding zone: FI, SE3, DE-LU, ... (Elering: FI, EE, LV, LT)
     token: SecretStr = SecretStr("")  # ENTSO-E security token
-    token_env: str = Field(default="", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")
+    token_env: str = Field(default="", pattern=_ENV_NAME)
     url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+")  # tests, the emulator
 
     @model_validator(mode="after")
@@ -303,15 +338,7 @@ class PriceSettings(_Section):
             raise ValueError(
                 f"area: {given} a bidding zone of {self.source}; use one of {', '.join(areas)}"
             )
-        if self.token_env and not self.token.get_secret_value():
-            value = os.environ.get(self.token_env)
-            if value is None:
-                raise ValueError(
-                    f"token_env: environment variable {self.token_env} is not set; set it "
-                    "(the systemd unit reads /etc/wattboard/wattboard.env) or put the token "
-                    "in `token`"
-                )
-            self.token = SecretStr(value)
+        self.token = _secret_from_env(self.token, self.token_env, "token")
         if self.source == "entsoe" and not self.token.get_secret_value():
             raise ValueError(
                 "token: ENTSO-E needs a security token (free: register at "
@@ -338,6 +365,7 @@ class Settings(BaseSettings):
     mongo: MongoSettings | None = None
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     prices: PriceSettings = Field(default_factory=PriceSettings)
+    mqtt: MqttSettings | None = None
 
     @model_validator(mode="after")
     def _consistent_meters(self) -> Settings:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from wattboard.collector.view import HomeView
 from wattboard.config import Settings
+from wattboard.counters import EnergyCounters
 from wattboard.exceptions import ConfigError
 from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter, open_store
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from wattboard.collector.live import LiveState
     from wattboard.collector.replicate import Replicator
     from wattboard.collector.service import Collector
+    from wattboard.mqtt.homeassistant import HomeAssistantBridge
     from wattboard.prices.fetcher import PriceFetcher, PriceStatus
 
 # The API (FastAPI, uvicorn: 15 MiB of RSS) is imported by the functions that serve it, not
@@ -55,6 +57,7 @@ def home_context(
     store: AsyncStore,
     collector: Collector | None,
     replicator: Replicator | None = None,
+    counters: EnergyCounters | None = None,
 ) -> ApiContext:
     """The API at home: reads and writes SQLite, live power from the collector."""
     from wattboard.api.context import ApiContext  # noqa: PLC0415 - see the imports above
@@ -65,11 +68,32 @@ def home_context(
         site_id=settings.site.id,
         reader=data,
         writer=data,
-        view=HomeView(store, collector, replicator),
+        view=HomeView(store, collector, replicator, counters=counters),
         token=settings.api.token.get_secret_value(),
         cors_origins=settings.api.cors_origins,
         web_dir=find_web_dir(settings.api.web_dir),
         store_path=settings.store.resolved_path(),
+    )
+
+
+def _home_assistant(
+    settings: Settings,
+    collector: Collector,
+    counters: EnergyCounters,
+    replicator: Replicator | None,
+) -> HomeAssistantBridge | None:
+    """Return the Home Assistant bridge when `[mqtt]` is set (its client is loaded only then)."""
+    if settings.mqtt is None:
+        return None
+    from wattboard.mqtt.homeassistant import HomeAssistantBridge  # noqa: PLC0415
+
+    log.info("publishing to Home Assistant via MQTT broker %s", settings.mqtt.host)
+    return HomeAssistantBridge(
+        settings,
+        collector.live,
+        counters,
+        replication_lag=replicator.lag_seconds if replicator else None,
+        models=lambda: {k: v.model for k, v in collector.devices.items() if v.model},
     )
 
 
@@ -125,7 +149,11 @@ async def run_home(
         prices = _price_fetcher(settings, store) if collect else None
         if collector is not None and replicator is not None:
             collector.on_stored.append(replicator.wake)
-        app = create_app(home_context(settings, store, collector, replicator))
+        counters = EnergyCounters(store)
+        if collector is not None:
+            collector.on_stored.append(counters.wake)
+        bridge = _home_assistant(settings, collector, counters, replicator) if collector else None
+        app = create_app(home_context(settings, store, collector, replicator, counters))
         if announce is not None:
             announce(bound_url(sock))
         async with asyncio.TaskGroup() as group:
@@ -135,6 +163,9 @@ async def run_home(
                 group.create_task(_close_on(stop, collector.live))
             if replicator is not None:
                 group.create_task(replicator.run(stop))
+            group.create_task(counters.run(stop))
+            if bridge is not None:
+                group.create_task(bridge.run(stop))
             if collector is not None:
                 from wattboard.alerts.service import AlertService  # noqa: PLC0415 - collects only
 

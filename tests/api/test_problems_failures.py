@@ -78,11 +78,12 @@ async def test_failure_answers_with_its_own_status_and_title(
 
 
 def test_failure_statuses_by_family() -> None:
-    # A failing store is the server's to wait out (503), a failing meter a bad gateway (502).
+    # A failing store is the server's to wait out (503); a failing meter or price source is
+    # an upstream's failure, a bad gateway (502).
     for kind, answer in FAILURES.items():
         if issubclass(kind, StoreError):
             assert answer.status == 503, kind.__name__
-        elif issubclass(kind, exceptions.DeviceError):
+        elif issubclass(kind, exceptions.DeviceError | exceptions.PriceSourceError):
             assert answer.status == 502, kind.__name__
         else:
             assert answer.status == 500, kind.__name__

@@ -155,6 +155,10 @@ class LiveView(Protocol):
         """Return the newest minutes dropped as implausible."""
         ...
 
+    def energy_counters(self) -> Mapping[str, float] | None:
+        """Return the lifetime energy counters in Wh by flow (never lower), or None without."""
+        ...
+
 
 class Replica(Protocol):
     """A store that knows how far behind its source it is (the MongoDB replica)."""
@@ -194,3 +198,6 @@ class NoLiveData:
 
     async def implausible(self) -> Sequence[Implausible]:
         return []
+
+    def energy_counters(self) -> Mapping[str, float] | None:
+        return None

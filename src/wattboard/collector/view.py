@@ -21,6 +21,13 @@ class ReplicationState(Protocol):
     def failing_seconds(self) -> float | None: ...
 
 
+class CounterValues(Protocol):
+    """The lifetime energy counters (`wattboard/counters.py`)."""
+
+    @property
+    def values(self) -> Mapping[str, float] | None: ...
+
+
 class HomeView:
     """Live power and facts from the collector (when this process runs one), replication state
     from the replicator (when one is configured), implausible minutes from the store.
@@ -35,10 +42,12 @@ class HomeView:
         replicator: ReplicationState | None = None,
         *,
         live: LiveState | None = None,
+        counters: CounterValues | None = None,
     ) -> None:
         self._store = store
         self._collector = collector
         self._replicator = replicator
+        self._counters = counters
         self._live = live if live is not None or collector is None else collector.live
 
     def power(self) -> LiveState | None:
@@ -64,3 +73,6 @@ class HomeView:
 
     async def implausible(self) -> Sequence[tuple[str, int, int, str]]:
         return await self._store.run(self._store.sync.implausible_gaps)
+
+    def energy_counters(self) -> Mapping[str, float] | None:
+        return None if self._counters is None else self._counters.values

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows
+from wattboard.energy.counters import lifetime_counters, ratchet
+from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows, expected_meter_minutes
 from wattboard.energy.netting import Netting, bucket_flows
 from wattboard.energy.periods import local_day, local_midnight, period
 from wattboard.energy.plausible import REASON as IMPLAUSIBLE
@@ -69,6 +70,9 @@ _FLOW_TOTALS: Final = ", ".join(f"total({name})" for name in STORED_FLOW_FIELDS)
 # The quarter table has a column per MinuteSums field, in field order.
 SUM_COLUMNS: Final = ", ".join(SUM_FIELDS)
 _SUM_SLOTS: Final = ", ".join("?" * (len(SUM_FIELDS) + 1))
+# The settings rows that keep each lifetime counter's published mark: `counter:grid_import`...
+_COUNTER_KEY: Final = "counter:"
+_COUNTER_KEY_END: Final = "counter;"  # the key after every `counter:` key
 _DAY_SLOTS: Final = ", ".join("?" * (len(STORED_FLOW_FIELDS) + 3))
 
 
@@ -120,6 +124,9 @@ class SqliteStore:
         # Sums of day rollups per span, valid while nothing changed the database (see day_sums).
         self._sums: dict[tuple[int, int], Flows] = {}
         self._sums_version: tuple[int, int] = (-1, -1)
+        # The sum of the day rollups before the open day (the counters' base): (open day's
+        # start, data_version, sum). Kept until a closed day changes, not at every write.
+        self._closed: tuple[int, int, Flows] | None = None
         if read_only:
             # Diagnostics beside the running service: no migration, no rows, no new files.
             self._db = _connect_read_only(path)
@@ -344,6 +351,8 @@ class SqliteStore:
 
     def _refresh_day(self, day: str) -> None:
         span = period("day", day, self.zone)
+        if self._closed is not None and span.start < self._closed[0]:
+            self._closed = None  # a closed day changed (a backfill, a correction)
         quarters = self.quarter_sums(span.start, span.end)
         self._db.execute("DELETE FROM days WHERE day = ?", (day,))
         if not quarters:
@@ -373,6 +382,7 @@ class SqliteStore:
 
     def rebuild(self, progress: Progress | None = None) -> None:
         """Apply changed clamp inversions and recompute every rollup from the minutes."""
+        self._closed = None
         with self._db:
             for spec in self._specs:
                 self._apply_inversion(spec)
@@ -640,6 +650,66 @@ class SqliteStore:
             (f"{IMPLAUSIBLE}%", meter, meter, limit),
         )
         return [(str(m), int(s), int(e), str(r)) for m, s, e, r in rows]
+
+    # -- lifetime energy counters -------------------------------------------------------------
+
+    def energy_counters(self, now: int) -> dict[str, float]:
+        """Return the lifetime counters in Wh: closed days' rollups plus the open day's quarters."""
+        open_start = local_midnight(datetime.fromtimestamp(now, self.zone).date(), self.zone)
+        # The closed days' sum (one aggregate over the day rows, kept until a closed day
+        # changes) and at most a day of quarters: never a scan of the minutes.
+        closed = self._closed_days(open_start)
+        quarters = self.quarter_sums(open_start, LAST_TS)
+        return lifetime_counters(
+            closed, quarters, open_start, netting=self.netting, zone=self.zone, until=now
+        )
+
+    def _closed_days(self, open_start: int) -> Flows:
+        # data_version moves when another process (an import) wrote to the file.
+        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        cached = self._closed
+        if cached is None or cached[0] != open_start or cached[1] != version:
+            cached = self._closed = (open_start, version, self._day_sum(0, open_start))
+        return cached[2]
+
+    def coverage_today(self, now: int) -> float | None:
+        """Return the share of today's expected meter-minutes stored (None: none expected)."""
+        day = period("day", local_day(now, self.zone), self.zone)
+        quarters = self.quarter_sums(day.start, day.end)
+        present = sum(s.present for s in quarters.values())
+        span = self.span()
+        first = span[0] if span else None
+        if first is not None and first >= day.start:
+            # The site began today: the span starts at the day row's midnight, the first
+            # quarter with a record says when recording began (as the API's coverage does).
+            first = min((q for q, s in quarters.items() if s.present > 0), default=first)
+        expected = expected_meter_minutes(day.start, day.end, self.meter_count(), now, first)
+        return None if expected <= 0 else min(1.0, present / expected)
+
+    def counter_marks(self) -> dict[str, float]:
+        """Return the highest value each counter was ever published with."""
+        rows = self._db.execute(
+            "SELECT key, value FROM settings WHERE key >= ? AND key < ?",
+            (_COUNTER_KEY, _COUNTER_KEY_END),
+        )
+        return {str(key).removeprefix(_COUNTER_KEY): float(value) for key, value in rows}
+
+    def raise_counter_marks(self, computed: dict[str, float]) -> dict[str, float]:
+        """Return the counters to publish (never below a published mark) and keep them as marks.
+
+        The marks live in the file, so a restart, a rebuild with another netting mode or a
+        deletion cannot make a counter that Home Assistant or Prometheus saw go back.
+        """
+        with self._db:
+            marks = self.counter_marks()
+            published = ratchet(marks, computed)
+            changed = [
+                (f"{_COUNTER_KEY}{name}", repr(value))
+                for name, value in published.items()
+                if marks.get(name) != value
+            ]
+            self._db.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)", changed)
+        return published
 
     # -- change log for the MongoDB replica ---------------------------------------------------
 
