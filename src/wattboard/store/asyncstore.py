@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from wattboard.energy.flows import Flows
 from wattboard.energy.netting import Netting
+from wattboard.energy.prices import PricePoint
 from wattboard.energy.records import MinuteRecord
 from wattboard.energy.sums import MinuteSums
 from wattboard.exceptions import StoreError
@@ -102,6 +103,12 @@ class SqliteReaderWriter:
 
     async def span(self) -> tuple[int, int] | None:
         return await self.store.run(self.store.sync.span)
+
+    async def prices(self, start: int, end: int) -> list[PricePoint]:
+        return await self.store.run(self.store.sync.prices, start, end)
+
+    async def put_prices(self, points: Sequence[PricePoint]) -> int:
+        return await self.store.run(self.store.sync.put_prices, points)
 
     async def upsert(self, records: Sequence[MinuteRecord]) -> int:
         return await self.store.run(self.store.sync.upsert, records)

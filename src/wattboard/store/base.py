@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from wattboard.energy.flows import Flows
     from wattboard.energy.netting import Netting
+    from wattboard.energy.prices import PricePoint
     from wattboard.energy.records import MinuteRecord
     from wattboard.energy.sums import MinuteSums
 
@@ -79,6 +80,10 @@ class EnergyReader(Protocol):
         """Return the first and the last minute stored over all meters, or None when empty."""
         ...
 
+    async def prices(self, start: int, end: int) -> list[PricePoint]:
+        """Return the spot price periods with `start <= p.start < end`, oldest first."""
+        ...
+
 
 class EnergyWriter(EnergyReader, Protocol):
     """Write side, on the Pi only: every write refreshes the rollups in the same transaction."""
@@ -86,3 +91,7 @@ class EnergyWriter(EnergyReader, Protocol):
     async def upsert(self, records: Sequence[MinuteRecord]) -> int: ...
 
     async def delete(self, meter: str, start: int, end: int) -> int: ...
+
+    async def put_prices(self, points: Sequence[PricePoint]) -> int:
+        """Store spot prices (upsert by start, overlapping periods replaced); return rows."""
+        ...

@@ -13,6 +13,8 @@ Many sites may share one database; every document carries its `site` (`site.id`)
   <Flows fields but expected>}`, unique (site, day).
 - `meters`: `{site, id, role, inverted: ["b"]}`, unique (site, id).
 - `sites`: `{site, timezone, netting, meters (expected per minute), updated: Date, version}`.
+- `prices`: `{site, start: Date, end: Date, ts, end_ts: epoch s, price}`, unique (site, ts):
+  one spot price period, in the site currency per kWh excl. VAT.
 
 The rollups are the Pi's own (quarters and settled local days), copied, so the same data gives
 the same numbers here as on the Pi. Errors become `ReplicaError`, whose message never holds
@@ -40,6 +42,7 @@ from pymongo.errors import ConfigurationError, InvalidName, PyMongoError
 from wattboard import __version__
 from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows
 from wattboard.energy.netting import NETTING_MODES, Netting
+from wattboard.energy.prices import PricePoint
 from wattboard.energy.records import ROLES, VALUE_FIELDS, MinuteRecord, Role, record_from_values
 from wattboard.energy.sums import SUM_FIELDS, MinuteSums
 from wattboard.exceptions import ConfigError, InvalidInputError, ReplicaError
@@ -56,6 +59,7 @@ FLOWS_15M: Final = "flows_15m"
 FLOWS_DAY: Final = "flows_day"
 METERS: Final = "meters"
 SITES: Final = "sites"
+PRICES: Final = "prices"
 TIMESERIES: Final = {"timeField": "ts", "metaField": "meter", "granularity": "minutes"}
 DEFAULT_TIMEOUT: Final = 10.0
 # How long a reader trusts a site's zone, netting and meters before it reads them again.
@@ -119,6 +123,23 @@ def day_from_doc(doc: Mapping[str, Any]) -> DayRow:
     """Rebuild a day row from its `flows_day` document."""
     values: dict[str, Any] = {name: _number(name, doc[name]) for name in _DAY_FIELDS}
     return DayRow(str(doc["day"]), int(doc["ts"]), int(doc["end_ts"]), Flows(**values))
+
+
+def price_doc(site: str, point: PricePoint) -> Doc:
+    """Return the `prices` document of a spot price period."""
+    return {
+        "site": site,
+        "start": _date(point.start),
+        "end": _date(point.end),
+        "ts": point.start,
+        "end_ts": point.end,
+        "price": point.price,
+    }
+
+
+def price_from_doc(doc: Mapping[str, Any]) -> PricePoint:
+    """Rebuild a spot price period from its `prices` document."""
+    return PricePoint(int(doc["ts"]), int(doc["end_ts"]), float(doc["price"]))
 
 
 def _number(name: str, value: Any) -> float | int:
@@ -307,6 +328,7 @@ class MongoWriter:
             )
             await self._unique(METERS, "site", "id")
             await self._unique(SITES, "site")
+            await self._unique(PRICES, "site", "ts")
 
     async def _unique(self, name: str, *fields: str) -> None:
         keys = [(field, ASCENDING) for field in fields]
@@ -355,6 +377,11 @@ class MongoWriter:
         with self.replica.guard(f"write {name}"):
             await self.replica.collection(name).bulk_write([gone, *upserts], ordered=True)
         return len(docs)
+
+    async def replace_prices(self, start: int, end: int, points: Sequence[PricePoint]) -> int:
+        """Make the price periods starting in `[start, end)` exactly `points`."""
+        docs = [price_doc(self.site, point) for point in points]
+        return await self._replace(PRICES, "ts", start, end, docs)
 
     async def put_meters(self, meters: Sequence[MeterInfo]) -> int:
         """Make the site's meters exactly `meters` (id, role, inverted phases)."""
@@ -510,6 +537,13 @@ class MongoReader:
             cursor = self.replica.collection(FLOWS_DAY).find(query, _NO_ID).sort("ts", ASCENDING)
             docs = await cursor.to_list()
         return [day_from_doc(doc) for doc in docs]
+
+    async def prices(self, start: int, end: int) -> list[PricePoint]:
+        query = {"site": self.site, "ts": {"$gte": _int64(start), "$lt": _int64(end)}}
+        with self.replica.guard("read prices"):
+            cursor = self.replica.collection(PRICES).find(query, _NO_ID).sort("ts", ASCENDING)
+            docs = await cursor.to_list()
+        return [price_from_doc(doc) for doc in docs]
 
     async def readings(
         self, meter: str, start: int, end: int, *, limit: int, after: int | None = None

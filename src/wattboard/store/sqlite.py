@@ -23,6 +23,7 @@ from wattboard.energy.netting import Netting, bucket_flows
 from wattboard.energy.periods import local_day, local_midnight, period
 from wattboard.energy.plausible import REASON as IMPLAUSIBLE
 from wattboard.energy.plausible import implausible_field
+from wattboard.energy.prices import PricePoint, check_points
 from wattboard.energy.records import PHASES, MinuteRecord, Phase, Role
 from wattboard.energy.sums import (
     QUARTER,
@@ -79,15 +80,24 @@ class MeterSpec:
     invert_phases: tuple[Phase, ...] = ()
 
 
+ENERGY_CHANGE: Final = "energy"
+PRICES_CHANGE: Final = "prices"
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
-    """A logged write: a meter's minutes in `[start, end)` changed (meter None: rollups only)."""
+    """A logged write: a meter's minutes in `[start, end)` changed (meter None: rollups only).
+
+    `kind` is "energy" for minutes and rollups, "prices" when the prices of periods starting
+    in `[start, end)` changed.
+    """
 
     seq: int
     meter: str | None
     start: int
     end: int
     logged: int
+    kind: str = ENERGY_CHANGE
 
 
 class SqliteStore:
@@ -236,6 +246,32 @@ class SqliteStore:
                 quarters = [q for (q,) in touched]
                 self._log_change(num, min(quarters), max(quarters) + QUARTER)
         return int(count)
+
+    def put_prices(self, points: Sequence[PricePoint]) -> int:
+        """Store spot prices (upsert by start); return the rows written.
+
+        A stored period that overlaps a new one is replaced by it, so a day fetched again at
+        another resolution (hourly, then 15 minutes) never leaves both. All or nothing: a bad
+        point (not 15 or 60 minutes, not on a quarter hour, no price) stores none.
+        """
+        ordered = check_points(points)
+        if not ordered:
+            return 0
+        try:
+            with self._db:
+                self._db.executemany(
+                    "DELETE FROM prices WHERE start < ? AND end > ?",
+                    [(p.end, p.start) for p in ordered],
+                )
+                self._db.executemany(
+                    "INSERT INTO prices (start, end, price) VALUES (?, ?, ?)",
+                    [(p.start, p.end, p.price) for p in ordered],
+                )
+                for first, last in _spans([p.start for p in ordered], CHANGE_SPLIT):
+                    self._log_change(None, first, last + 1, kind=PRICES_CHANGE)
+        except sqlite3.Error as err:
+            raise StoreError(f"could not store {len(ordered)} prices: {err}") from err
+        return len(ordered)
 
     def record_gap(self, meter: str, start: int, end: int, reason: str) -> None:
         """Remember minutes that can no longer be fetched (older than the device keeps)."""
@@ -541,6 +577,20 @@ class SqliteStore:
         args = (self._day_key(start), self._day_key(end), start, end)
         return _flows(self._db.execute(query, args).fetchone())
 
+    def prices(self, start: int, end: int, *, limit: int = -1) -> list[PricePoint]:
+        """Return the price periods with `start <= p.start < end`, oldest first (`limit`: all)."""
+        rows = self._db.execute(
+            "SELECT start, end, price FROM prices WHERE start >= ? AND start < ? ORDER BY start "
+            "LIMIT ?",
+            (max(start, -INT64_MAX), min(end, INT64_MAX), limit),
+        )
+        return [PricePoint(int(s), int(e), float(p)) for s, e, p in rows]
+
+    def price_span(self) -> tuple[int, int] | None:
+        """Return the start of the first and the end of the last stored price period."""
+        first, last = self._db.execute("SELECT min(start), max(end) FROM prices").fetchone()
+        return None if first is None else (int(first), int(last))
+
     def gaps(self, meter: str) -> list[tuple[int, int, str]]:
         rows = self._db.execute(
             "SELECT start, end, reason FROM gaps WHERE meter = ? ORDER BY start",
@@ -587,6 +637,9 @@ class SqliteStore:
             first, last = self._db.execute("SELECT min(start), max(start) FROM quarters").fetchone()
             if first is not None:
                 self._log_change(None, first, last + QUARTER)
+            first, last = self._db.execute("SELECT min(start), max(start) FROM prices").fetchone()
+            if first is not None:
+                self._log_change(None, first, last + 1, kind=PRICES_CHANGE)
         return True
 
     def stop_replication(self) -> None:
@@ -599,11 +652,11 @@ class SqliteStore:
     def changes(self, after: int, limit: int) -> list[Change]:
         """Return the logged changes with `seq > after`, oldest first."""
         rows = self._db.execute(
-            "SELECT seq, id, start, end, logged FROM changes LEFT JOIN meters ON meter = num "
-            "WHERE seq > ? ORDER BY seq LIMIT ?",
+            "SELECT seq, id, start, end, logged, kind FROM changes "
+            "LEFT JOIN meters ON meter = num WHERE seq > ? ORDER BY seq LIMIT ?",
             (after, limit),
         )
-        return [Change(int(s), m, int(a), int(b), int(t)) for s, m, a, b, t in rows]
+        return [Change(int(s), m, int(a), int(b), int(t), str(k)) for s, m, a, b, t, k in rows]
 
     def change_backlog(self, after: int) -> tuple[int, int | None]:
         """Return how many changes follow `after` and when the oldest of them was logged."""
@@ -628,11 +681,13 @@ class SqliteStore:
         query = "SELECT 1 FROM settings WHERE key = 'replication'"
         return self._db.execute(query).fetchone() is not None
 
-    def _log_change(self, num: int | None, start: int, end: int) -> None:
+    def _log_change(
+        self, num: int | None, start: int, end: int, *, kind: str = ENERGY_CHANGE
+    ) -> None:
         if self._replicating():
             self._db.execute(
-                "INSERT INTO changes (meter, start, end, logged) VALUES (?, ?, ?, ?)",
-                (num, start, end, int(time.time())),
+                "INSERT INTO changes (meter, start, end, logged, kind) VALUES (?, ?, ?, ?, ?)",
+                (num, start, end, int(time.time()), kind),
             )
 
     def _log_meter(self, num: int) -> None:
