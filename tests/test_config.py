@@ -203,3 +203,31 @@ def test_load_settings_two_tariffs_on_one_date_are_refused(tmp_path):
     path.write_text(FINNISH_TARIFF + second)
     with pytest.raises(ConfigError, match="its own valid_from"):
         load_settings(path)
+
+
+def test_load_settings_readme_tariff_examples_are_valid(tmp_path):
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in readme.split("```toml\n")[1:]]
+    examples = [b for b in blocks if "[[tariffs]]" in b]
+    assert len(examples) == 2  # the Finnish spot contract and the fixed-price one
+    for number, text in enumerate(examples):
+        path = tmp_path / f"tariff{number}.toml"
+        path.write_text('[site]\ntimezone = "Europe/Helsinki"\n' + text)
+        book = load_settings(path).tariff_book()
+        assert book.currency == "EUR"
+        assert book.tariffs[0].imports
+
+
+def test_load_settings_readme_spot_example_is_the_demo_tariff(tmp_path):
+    from dataclasses import replace  # noqa: PLC0415
+
+    from wattboard.cli.serve import DEMO_TARIFF  # noqa: PLC0415
+    from wattboard.config import Settings  # noqa: PLC0415
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    spot = next(b.split("```", 1)[0] for b in readme.split("```toml\n") if "spot = true" in b)
+    path = tmp_path / "spot.toml"
+    path.write_text(spot)
+    documented = load_settings(path).tariff_book().tariffs[0]
+    demo = Settings(tariffs=[DEMO_TARIFF]).tariff_book().tariffs[0]
+    assert replace(demo, valid_from=documented.valid_from) == documented

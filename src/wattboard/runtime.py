@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from wattboard.collector.live import LiveState
 from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings
+from wattboard.energy.tariff import TariffBook
 from wattboard.exceptions import ConfigError
 from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
 
@@ -73,6 +74,7 @@ def home_context(
         store_path=settings.store.resolved_path(),
         store_problem=(lambda: collector.store_problem) if collector else lambda: None,
         implausible=lambda: store.run(store.sync.implausible_gaps),
+        tariffs=settings.tariff_book(),
     )
 
 
@@ -150,9 +152,12 @@ async def run_cloud(
     site = settings.site
     fallback = SiteInfo(site.id, site.zone, site.netting, max(1, len(settings.meters)))
     web_dir = find_web_dir(settings.api.web_dir)
+    book = settings.tariff_book()
 
     async def build(site_id: str) -> FastAPI:
         reader = await replica.reader(site_id, fallback=fallback if site_id == site.id else None)
+        # The configured tariffs are the default site's, in the zone its replica records.
+        tariffs = TariffBook(book.tariffs, reader.zone) if site_id == site.id else None
         ctx = ApiContext(
             site_id=site_id,
             reader=reader,
@@ -164,6 +169,7 @@ async def run_cloud(
             replication_lag=reader.replication_lag,
             site_tokens=tokens,
             default_site=site.id,
+            tariffs=tariffs,
         )
         return create_app(ctx)
 
