@@ -269,6 +269,46 @@ class MongoSettings(_Section):
     database: str = "wattboard"
 
 
+class PriceSettings(_Section):
+    """Where day-ahead spot prices come from (`[prices]`); see the README, "Prices"."""
+
+    source: Literal["entsoe", "elering", "none"] = "none"
+    area: str = ""  # bidding zone: FI, SE3, DE-LU, ... (Elering: FI, EE, LV, LT)
+    token: SecretStr = SecretStr("")  # ENTSO-E security token
+    token_env: str = Field(default="", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")
+    url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+")  # tests, the emulator
+
+    @model_validator(mode="after")
+    def _complete(self) -> PriceSettings:
+        # Imported here: the area lists are the sources' own, and config loads for every command.
+        from wattboard.prices.areas import ELERING_AREAS, ENTSOE_AREAS  # noqa: PLC0415
+
+        if self.source == "none":
+            return self
+        areas = ENTSOE_AREAS if self.source == "entsoe" else ELERING_AREAS
+        if self.area not in areas:
+            given = f"{self.area!r} is not" if self.area else "is missing:"
+            raise ValueError(
+                f"area: {given} a bidding zone of {self.source}; use one of {', '.join(areas)}"
+            )
+        if self.token_env and not self.token.get_secret_value():
+            value = os.environ.get(self.token_env)
+            if value is None:
+                raise ValueError(
+                    f"token_env: environment variable {self.token_env} is not set; set it "
+                    "(the systemd unit reads /etc/wattboard/wattboard.env) or put the token "
+                    "in `token`"
+                )
+            self.token = SecretStr(value)
+        if self.source == "entsoe" and not self.token.get_secret_value():
+            raise ValueError(
+                "token: ENTSO-E needs a security token (free: register at "
+                "transparency.entsoe.eu and ask for RESTful API access); set `token` or "
+                "`token_env`"
+            )
+        return self
+
+
 class Settings(BaseSettings):
     """Every setting of Wattboard; built by `load_settings`."""
 
@@ -284,6 +324,7 @@ class Settings(BaseSettings):
     collector: CollectorSettings = Field(default_factory=CollectorSettings)
     meters: list[MeterSettings] = Field(default_factory=list)
     mongo: MongoSettings | None = None
+    prices: PriceSettings = Field(default_factory=PriceSettings)
     tariffs: list[TariffSettings] = Field(default_factory=list)
 
     def tariff_book(self) -> TariffBook:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from wattboard.api.context import ApiContext
     from wattboard.collector.replicate import Replicator
+    from wattboard.prices.fetcher import PriceFetcher, PriceStatus
 
 # The API (FastAPI, uvicorn: 15 MiB of RSS) is imported by the functions that serve it, not
 # here: `backfill` and `rebuild` use this module's rebuild check and never serve
@@ -91,6 +93,23 @@ async def _replicator(settings: Settings, store: AsyncStore) -> Replicator | Non
     return Replicator.from_settings(settings, store)
 
 
+def _price_fetcher(settings: Settings, store: AsyncStore) -> PriceFetcher | None:
+    """Return the fetcher of `[prices]`, or None without a source."""
+    if settings.prices.source == "none":
+        return None
+    from wattboard.prices.fetcher import PriceFetcher, source_from_settings  # noqa: PLC0415
+
+    source = source_from_settings(settings.prices)
+    if source is None:
+        return None
+    log.info("spot prices from %s for area %s", source.name, settings.prices.area)
+
+    async def report(status: PriceStatus) -> None:
+        await store.run(store.sync.set_price_status, dataclasses.asdict(status))
+
+    return PriceFetcher(source, SqliteReaderWriter(store), report=report)
+
+
 async def run_home(
     settings: Settings,
     stop: asyncio.Event,
@@ -110,6 +129,7 @@ async def run_home(
         await rebuild_if_needed(store, rebuild)
         collector = Collector(settings, store) if collect else None
         replicator = await _replicator(settings, store) if collect else None
+        prices = _price_fetcher(settings, store) if collect else None
         if collector is not None and replicator is not None:
             collector.on_stored.append(replicator.wake)
         app = create_app(home_context(settings, store, collector, replicator))
@@ -122,6 +142,8 @@ async def run_home(
                 group.create_task(_close_on(stop, collector.live))
             if replicator is not None:
                 group.create_task(replicator.run(stop))
+            if prices is not None:
+                group.create_task(prices.run(stop))
     finally:
         sock.close()
         await store.close()

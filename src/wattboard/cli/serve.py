@@ -129,6 +129,12 @@ def demo_settings(
             "cors_origins": cors or [],
         },
         meters=meters,
+        # The emulator's Elering-compatible prices: the demo shows money with no internet.
+        prices=(
+            {"source": "elering", "area": "FI", "url": sim.prices.url}
+            if sim.prices is not None
+            else {}
+        ),
         tariffs=[DEMO_TARIFF],
     )
 

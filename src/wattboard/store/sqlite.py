@@ -8,6 +8,7 @@ crash leaves either the whole minute or none of it.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import sqlite3
 import time
@@ -291,6 +292,23 @@ class SqliteStore:
             raise StoreError(f"could not store {len(ordered)} prices: {err}") from err
         self._forget_money(ordered[0].start, ordered[-1].end)
         return len(ordered)
+
+    def set_price_status(self, status: dict[str, Any]) -> None:
+        """Remember the price fetcher's state (JSON), for `doctor` in another process."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO settings VALUES ('prices.status', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (json.dumps(status, sort_keys=True),),
+            )
+
+    def price_status(self) -> dict[str, Any] | None:
+        """Return what `set_price_status` stored last, or None."""
+        row = self._db.execute("SELECT value FROM settings WHERE key = 'prices.status'").fetchone()
+        if row is None:
+            return None
+        value = json.loads(row[0])
+        return value if isinstance(value, dict) else None
 
     def record_gap(self, meter: str, start: int, end: int, reason: str) -> None:
         """Remember minutes that can no longer be fetched (older than the device keeps)."""
