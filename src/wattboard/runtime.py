@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from wattboard.collector.view import HomeView
 from wattboard.config import Settings
 from wattboard.counters import EnergyCounters
+from wattboard.energy.tariff import TariffBook
 from wattboard.exceptions import ConfigError
 from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter, open_store
 
@@ -73,6 +74,7 @@ def home_context(
         cors_origins=settings.api.cors_origins,
         web_dir=find_web_dir(settings.api.web_dir),
         store_path=settings.store.resolved_path(),
+        tariffs=settings.tariff_book(),
     )
 
 
@@ -210,9 +212,12 @@ async def run_cloud(
     site = settings.site
     fallback = SiteInfo(site.id, site.zone, site.netting, max(1, len(settings.meters)))
     web_dir = find_web_dir(settings.api.web_dir)
+    book = settings.tariff_book()
 
     async def build(site_id: str) -> FastAPI:
         reader = await replica.reader(site_id, fallback=fallback if site_id == site.id else None)
+        # The configured tariffs are the default site's, in the zone its replica records.
+        tariffs = TariffBook(book.tariffs, reader.zone) if site_id == site.id else None
         ctx = ApiContext(
             site_id=site_id,
             reader=reader,
@@ -224,6 +229,7 @@ async def run_cloud(
             view=NoLiveData(reader),
             site_tokens=tokens,
             default_site=site.id,
+            tariffs=tariffs,
         )
         return create_app(ctx)
 

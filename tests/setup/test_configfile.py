@@ -65,7 +65,7 @@ def test_configfile_password_env_loads_from_the_environment(
     monkeypatch.setenv("WATTBOARD_GRID_PASSWORD", "s3cret")
     assert load_settings(path).meters[0].password.get_secret_value() == "s3cret"
     monkeypatch.delenv("WATTBOARD_GRID_PASSWORD")
-    with pytest.raises(ConfigError, match=r"meters\.0.*password_env.*WATTBOARD_GRID_PASSWORD"):
+    with pytest.raises(ConfigError, match=r"meters\[0\].*password_env.*WATTBOARD_GRID_PASSWORD"):
         load_settings(path)
 
 

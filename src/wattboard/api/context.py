@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from wattboard.api.live import LiveView, NoLiveData
+from wattboard.energy.tariff import TariffBook
 from wattboard.store.base import EnergyReader, EnergyWriter
 
 
@@ -42,3 +43,5 @@ class ApiContext:
     default_site: str = ""
     # The site's first recorded quarter by the store's first minute (routes/energy.py).
     first_records: dict[int, int] = field(default_factory=dict)
+    # The site's tariffs: energy responses carry money when there is one, else `money: null`.
+    tariffs: TariffBook | None = None

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from wattboard.energy.flows import Flows
+from wattboard.energy.money import Money
 from wattboard.energy.netting import Netting
 from wattboard.energy.prices import PricePoint
 from wattboard.energy.records import MinuteRecord
 from wattboard.energy.sums import MinuteSums
+from wattboard.energy.tariff import TariffBook
 from wattboard.exceptions import StoreError
 from wattboard.store.base import DayRow, MeterInfo
 from wattboard.store.sqlite import MeterSpec, SqliteStore, damaged
@@ -111,6 +113,12 @@ class SqliteReaderWriter:
 
     async def day_sums(self, spans: Sequence[tuple[int, int]]) -> list[Flows]:
         return await self.store.run(self.store.sync.day_sums, spans)
+
+    async def money_days(self, start: int, end: int, book: TariffBook) -> list[tuple[int, Money]]:
+        return await self.store.run(self.store.sync.money_days, start, end, book)
+
+    async def money_sums(self, spans: Sequence[tuple[int, int]], book: TariffBook) -> list[Money]:
+        return await self.store.run(self.store.sync.money_sums, spans, book)
 
     async def readings(
         self, meter: str, start: int, end: int, *, limit: int, after: int | None = None

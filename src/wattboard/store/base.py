@@ -12,10 +12,12 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from wattboard.energy.flows import Flows
+    from wattboard.energy.money import Money
     from wattboard.energy.netting import Netting
     from wattboard.energy.prices import PricePoint
     from wattboard.energy.records import MinuteRecord
     from wattboard.energy.sums import MinuteSums
+    from wattboard.energy.tariff import TariffBook
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,14 @@ class EnergyReader(Protocol):
 
     async def day_sums(self, spans: Sequence[tuple[int, int]]) -> list[Flows]:
         """Return the summed day rollups of days starting within each `[start, end)` span."""
+        ...
+
+    async def money_days(self, start: int, end: int, book: TariffBook) -> list[tuple[int, Money]]:
+        """Return `(day start, money of its energy, fees excluded)` of each day row in the span."""
+        ...
+
+    async def money_sums(self, spans: Sequence[tuple[int, int]], book: TariffBook) -> list[Money]:
+        """Return the summed energy money of the day rows starting within each span."""
         ...
 
     async def readings(

@@ -41,6 +41,7 @@ from pymongo.errors import ConfigurationError, InvalidName, PyMongoError
 
 from wattboard import __version__
 from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows
+from wattboard.energy.money import Money, Pricer, combine_money, day_money
 from wattboard.energy.netting import NETTING_MODES, Netting
 from wattboard.energy.prices import PricePoint
 from wattboard.energy.records import ROLES, VALUE_FIELDS, MinuteRecord, Role, record_from_values
@@ -52,6 +53,8 @@ from wattboard.store.schema import MINUTE_COLUMNS
 if TYPE_CHECKING:
     from pymongo.asynchronous.collection import AsyncCollection
     from pymongo.asynchronous.database import AsyncDatabase
+
+    from wattboard.energy.tariff import TariffBook
 
 Doc = dict[str, Any]
 MINUTES: Final = "minutes"
@@ -584,6 +587,25 @@ class MongoReader:
         # Each span is one or more of the pieces between consecutive bounds.
         starts = [b for b in bounds[:-1] if b in pieces]
         return [_sum_pieces([pieces[b] for b in starts if lo <= b < hi]) for lo, hi in spans]
+
+    async def money_days(self, start: int, end: int, book: TariffBook) -> list[tuple[int, Money]]:
+        """Price the replica's day rows from its quarters and prices (no cache: a cloud view)."""
+        rows = await self.day_rows(start, end)
+        if not rows:
+            return []
+        first, last = rows[0].start, rows[-1].end
+        quarters = await self.quarter_sums(first, last)
+        # An hourly price point starts up to an hour before a quarter it covers.
+        pricer = Pricer(await self.prices(first - 3600, last), book)
+        spans = [(row.start, row.end) for row in rows]
+        priced = day_money(quarters, spans, netting=self.netting, pricer=pricer)
+        return [(row.start, money) for row, money in zip(rows, priced, strict=True)]
+
+    async def money_sums(self, spans: Sequence[tuple[int, int]], book: TariffBook) -> list[Money]:
+        if not spans:
+            return []
+        days = await self.money_days(min(s for s, _ in spans), max(e for _, e in spans), book)
+        return [combine_money(m for day, m in days if lo <= day < hi) for lo, hi in spans]
 
     async def span(self) -> tuple[int, int] | None:
         """Return the first minute or day row and the last minute (as the SQLite store does)."""

@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 
 from wattboard.energy.counters import lifetime_counters, ratchet
 from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows, expected_meter_minutes
+from wattboard.energy.money import Money, Pricer, combine_money, days_flows_money, hour_flows
 from wattboard.energy.netting import Netting, bucket_flows
-from wattboard.energy.periods import local_day, local_midnight, period
+from wattboard.energy.periods import HOUR, local_day, local_midnight, period
 from wattboard.energy.plausible import REASON as IMPLAUSIBLE
 from wattboard.energy.plausible import implausible_field
 from wattboard.energy.prices import PricePoint, check_points
@@ -35,6 +36,7 @@ from wattboard.energy.sums import (
     site_minute_totals,
     sums_from_row,
 )
+from wattboard.energy.tariff import TariffBook
 from wattboard.exceptions import (
     InvalidInputError,
     MigrationError,
@@ -48,6 +50,7 @@ from wattboard.store.schema import MIGRATIONS, MINUTE_COLUMNS, SCHEMA_VERSION
 Progress = Callable[[int, int], None]
 DAY: Final = 86400
 REBUILD_CHUNK: Final = 7 * DAY
+MONEY_CHUNK_DAYS: Final = 92  # days priced per read of quarters and prices (about 9000 quarters)
 SUMS_KEPT: Final = 4096  # spans of day sums kept between changes (a few hundred bytes each)
 INT64_MAX: Final = 2**63 - 1  # SQLite's largest integer
 LAST_TS: Final = 253_370_764_800  # 9998-12-31: callers pass huge ends for "everything"
@@ -73,6 +76,14 @@ _SUM_SLOTS: Final = ", ".join("?" * (len(SUM_FIELDS) + 1))
 # The settings rows that keep each lifetime counter's published mark: `counter:grid_import`...
 _COUNTER_KEY: Final = "counter:"
 _COUNTER_KEY_END: Final = "counter;"  # the key after every `counter:` key
+# A quarter's (import, export, self-consumption) as `settle` gives them at each netting's level.
+_QUARTER_FLOWS: Final = {
+    "phase": "start + 900, phase_import, phase_export, self_consumption_phase",
+    "minute": "start + 900, minute_import, minute_export, self_consumption_minute",
+    "15min": "start + 900, max(net, 0.0), max(-net, 0.0), "
+    "min(max(solar - max(-net, 0.0), 0.0), solar)",
+    "hour": "net, solar",  # settled per local hour by `hour_flows`
+}
 _DAY_SLOTS: Final = ", ".join("?" * (len(STORED_FLOW_FIELDS) + 3))
 
 
@@ -127,6 +138,13 @@ class SqliteStore:
         # The sum of the day rollups before the open day (the counters' base): (open day's
         # start, data_version, sum). Kept until a closed day changes, not at every write.
         self._closed: tuple[int, int, Flows] | None = None
+        # Money of each local day (by its start) under `_money_book`, and sums of spans of them:
+        # pricing ten years of quarters takes seconds, so a day is priced once and forgotten
+        # when its minutes or prices change (here, or in another process: then all of them).
+        self._day_money: dict[int, Money] = {}
+        self._money_sums: dict[tuple[int, int], Money] = {}
+        self._money_book: TariffBook | None = None
+        self._money_version: tuple[int, int] = (-1, -1)
         if read_only:
             # Diagnostics beside the running service: no migration, no rows, no new files.
             self._db = _connect_read_only(path)
@@ -279,6 +297,7 @@ class SqliteStore:
                     self._log_change(None, first, last + 1, kind=PRICES_CHANGE)
         except sqlite3.Error as err:
             raise StoreError(f"could not store {len(ordered)} prices: {err}") from err
+        self._forget_money(ordered[0].start, ordered[-1].end)
         return len(ordered)
 
     def set_price_status(self, status: dict[str, Any]) -> None:
@@ -353,6 +372,7 @@ class SqliteStore:
         span = period("day", day, self.zone)
         if self._closed is not None and span.start < self._closed[0]:
             self._closed = None  # a closed day changed (a backfill, a correction)
+        self._day_money.pop(span.start, None)
         quarters = self.quarter_sums(span.start, span.end)
         self._db.execute("DELETE FROM days WHERE day = ?", (day,))
         if not quarters:
@@ -618,6 +638,74 @@ class SqliteStore:
         """Return the start of the first and the end of the last stored price period."""
         first, last = self._db.execute("SELECT min(start), max(end) FROM prices").fetchone()
         return None if first is None else (int(first), int(last))
+
+    # -- money --------------------------------------------------------------------------------
+
+    def money_days(self, start: int, end: int, book: TariffBook) -> list[tuple[int, Money]]:
+        """Return `(day start, money of its energy)` of each day row starting in `[start, end)`."""
+        self._check_money(book)
+        return self._money_days(start, end)
+
+    def money_sums(self, spans: Sequence[tuple[int, int]], book: TariffBook) -> list[Money]:
+        """Return the summed money of the day rows starting within each `[start, end)` span."""
+        self._check_money(book)
+        result = []
+        for span in spans:
+            money = self._money_sums.get(span)
+            if money is None:
+                days = self._money_days(*span)
+                money = self._money_sums[span] = combine_money(m for _, m in days)
+            result.append(money)
+        return result
+
+    def _check_money(self, book: TariffBook) -> None:
+        version = (
+            self._db.total_changes,
+            int(self._db.execute("PRAGMA data_version").fetchone()[0]),
+        )
+        # This connection's writes forget the days they touch; another process's cannot.
+        if book is not self._money_book or version[1] != self._money_version[1]:
+            self._day_money.clear()
+        if book is not self._money_book or version != self._money_version:
+            self._money_sums.clear()
+        if len(self._money_sums) > SUMS_KEPT:
+            self._money_sums.clear()
+        self._money_book, self._money_version = book, version
+
+    def _money_days(self, start: int, end: int) -> list[tuple[int, Money]]:
+        rows = self._db.execute(
+            "SELECT start, end FROM days WHERE day >= ? AND day <= ? AND start >= ? AND start < ? "
+            "ORDER BY day",
+            (self._day_key(start), self._day_key(end), start, end),
+        ).fetchall()
+        spans = [(int(s), int(e)) for s, e in rows]
+        missing = [span for span in spans if span[0] not in self._day_money]
+        for index in range(0, len(missing), MONEY_CHUNK_DAYS):
+            self._price_days(missing[index : index + MONEY_CHUNK_DAYS])
+        return [(s, self._day_money[s]) for s, _ in spans]
+
+    def _price_days(self, days: list[tuple[int, int]]) -> None:
+        book = self._money_book
+        if book is None or not days:
+            return
+        first, last = days[0][0], days[-1][1]
+        # An hourly price point starts up to an hour before a quarter it covers.
+        pricer = Pricer(self.prices(first - HOUR, last), book)
+        # Settled by SQLite, hours added up here: no MinuteSums built for years of quarters.
+        query = (
+            f"SELECT start, {_QUARTER_FLOWS[self.netting]} FROM quarters "
+            "WHERE start >= ? AND start < ? ORDER BY start"
+        )
+        rows = self._db.execute(query, (first, last)).fetchall()
+        flows = hour_flows(rows, book) if self.netting == "hour" else rows
+        priced = days_flows_money(flows, days, pricer)
+        for (start, _), money in zip(days, priced, strict=True):
+            self._day_money[start] = money
+
+    def _forget_money(self, start: int, end: int) -> None:
+        """Forget the money of the days holding `[start, end)` (their prices changed)."""
+        for day in [d for d in self._day_money if start - 2 * DAY < d < end]:
+            self._day_money.pop(day)
 
     def gaps(self, meter: str) -> list[tuple[int, int, str]]:
         rows = self._db.execute(
