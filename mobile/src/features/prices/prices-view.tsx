@@ -21,7 +21,7 @@ import {
 } from './price-math';
 
 export const DURATIONS = [
-  { value: '0.5', label: '30 min' },
+  { value: '0.5', label: '½ h' },
   { value: '1', label: '1 h' },
   { value: '2', label: '2 h' },
   { value: '3', label: '3 h' },
