@@ -1,11 +1,13 @@
 """Serve the home API over a SQLite file on loopback, for a benchmark to call from another process.
 
-`python bench/_serve.py DB [--live] [--max-seconds S]` builds the app as `wattboard serve` does
-(`home_context` over an `AsyncStore`, uvicorn via `wattboard.api.server`), binds 127.0.0.1 on a
-free port, prints `url: http://127.0.0.1:PORT` and serves until its standard input closes (the
-parent closed it or died), SIGINT or SIGTERM arrives, or `--max-seconds` pass. With `--live` the
-app holds a LiveState of a grid and a solar meter that a task updates every second, as the
-collector's live pollers do, so /power/now answers from fresh readings.
+`python bench/_serve.py DB [--live] [--tariff] [--netting N] [--max-seconds S]` builds the app
+as `wattboard serve` does (`home_context` over an `AsyncStore`, uvicorn via
+`wattboard.api.server`), binds 127.0.0.1 on a free port, prints `url: http://127.0.0.1:PORT` and
+serves until its standard input closes (the parent closed it or died), SIGINT or SIGTERM
+arrives, or `--max-seconds` pass. With `--live` the app holds a LiveState of a grid and a solar
+meter that a task updates every second, as the collector's live pollers do, so /power/now
+answers from fresh readings. With `--tariff` the site has the demo's Finnish spot tariff, so
+energy responses carry money; `--netting` sets the site's netting (default minute).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from wattboard.api.app import create_app
 from wattboard.api.server import bind, bound_url, serve
+from wattboard.cli.serve import DEMO_TARIFF
 from wattboard.collector.live import LiveState, MeterLive, MeterReading, PhaseReading
 from wattboard.collector.service import open_store
 from wattboard.config import Settings
@@ -38,11 +41,18 @@ UNUSED_URL = "http://127.0.0.1:9"
 
 @contextlib.contextmanager
 def serving(
-    db: Path, *, live: bool = False, max_seconds: float = 900.0
+    db: Path,
+    *,
+    live: bool = False,
+    max_seconds: float = 900.0,
+    tariff: bool = False,
+    netting: str = "minute",
 ) -> Iterator[tuple[str, int]]:
     """Serve `db` from a child process running this module; yield its URL and pid, then stop it."""
     command = [sys.executable, __file__, str(db), "--max-seconds", str(max_seconds)]
     command += ["--live"] if live else []
+    command += ["--tariff"] if tariff else []
+    command += ["--netting", netting]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     # Our own interpreter running our own module: no untrusted input reaches the command.
     process = subprocess.Popen(  # noqa: S603
@@ -85,13 +95,14 @@ def _stop(process: subprocess.Popen[str]) -> None:
         process.stdout.close()
 
 
-def settings(db: Path) -> Settings:
+def settings(db: Path, *, tariff: bool = False, netting: str = "minute") -> Settings:
     """Return the settings of the benchmark site: two meters, minute netting, Helsinki."""
     return Settings(
-        site={"id": "bench", "timezone": ZONE, "netting": "minute"},
+        site={"id": "bench", "timezone": ZONE, "netting": netting},
         store={"path": db},
         api={"host": "127.0.0.1", "port": 0},
         meters=[{"id": r, "role": r, "url": UNUSED_URL} for r in ("grid", "solar")],
+        tariffs=[DEMO_TARIFF] if tariff else [],
     )
 
 
@@ -128,12 +139,12 @@ def _stop_when_stdin_closes(stop: asyncio.Event) -> None:
     threading.Thread(target=wait, daemon=True).start()
 
 
-async def _main(db: Path, *, live: bool, max_seconds: float) -> None:
+async def _main(db: Path, *, live: bool, max_seconds: float, tariff: bool, netting: str) -> None:
     stop = stop_on_signals()
     _stop_when_stdin_closes(stop)
     loop = asyncio.get_running_loop()
     loop.call_later(max_seconds, stop.set)
-    config = settings(db)
+    config = settings(db, tariff=tariff, netting=netting)
     store = open_store(config)
     await store.open()
     sock = bind("127.0.0.1", 0)
@@ -158,8 +169,18 @@ def main() -> None:
     parser.add_argument("db", type=Path)
     parser.add_argument("--live", action="store_true")
     parser.add_argument("--max-seconds", type=float, default=900.0)
+    parser.add_argument("--tariff", action="store_true")
+    parser.add_argument("--netting", default="minute")
     args = parser.parse_args()
-    asyncio.run(_main(args.db, live=args.live, max_seconds=args.max_seconds))
+    asyncio.run(
+        _main(
+            args.db,
+            live=args.live,
+            max_seconds=args.max_seconds,
+            tariff=args.tariff,
+            netting=args.netting,
+        )
+    )
 
 
 if __name__ == "__main__":

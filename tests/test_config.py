@@ -66,10 +66,10 @@ def test_load_settings_env_overrides_one_key(
         ('[site]\ntimezone = "Mars/Olympus"\n', "site.timezone"),
         ('[site]\nnetting = "daily"\n', "site.netting"),
         ("[api]\nport = 70000\n", "api.port"),
-        ('[[meters]]\nid = "g"\nrole = "grid"\nurl = "ftp://x"\n', "meters.0.url"),
+        ('[[meters]]\nid = "g"\nrole = "grid"\nurl = "ftp://x"\n', "meters[0].url"),
         (
             '[[meters]]\nid = "g"\nrole = "grid"\nurl = "http://x"\ninvert_phases = ["d"]\n',
-            "meters.0.invert_phases",
+            "meters[0].invert_phases",
         ),
         (
             GRID + '[[meters]]\nid = "g"\nrole = "solar"\nurl = "http://y"\n',
@@ -106,8 +106,8 @@ def test_system_timezone_honours_tz(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("fragment", "named", "hint"),
     [
-        ('password = "x"\npasword = "y"\n', "meters.0.pasword", "did you mean 'password'?"),
-        ('invert_phase = ["b"]\n', "meters.0.invert_phase", "did you mean 'invert_phases'?"),
+        ('password = "x"\npasword = "y"\n', "meters[0].pasword", "did you mean 'password'?"),
+        ('invert_phase = ["b"]\n', "meters[0].invert_phase", "did you mean 'invert_phases'?"),
         ('\n[api]\ntokn = "t"\n', "api.tokn", "did you mean 'token'?"),
         ('\n[site]\ncolour = "red"\n', "site.colour", "known keys: id, timezone, netting"),
     ],
@@ -126,7 +126,7 @@ def test_load_settings_refuses_a_password_in_the_meter_url(tmp_path: Path) -> No
     with pytest.raises(ConfigError) as caught:
         load_settings(_write(tmp_path, text))
     message = str(caught.value)
-    assert "meters.0.url" in message
+    assert "meters[0].url" in message
     assert "`password` or `password_env`" in message
     assert "'http://192.0.2.7'" in message
     assert "s3cret" not in message
@@ -135,3 +135,99 @@ def test_load_settings_refuses_a_password_in_the_meter_url(tmp_path: Path) -> No
 def test_redact_url_drops_user_info() -> None:
     assert redact_url("http://admin:pw@10.0.0.5:8080/x") == "http://10.0.0.5:8080/x"
     assert redact_url("http://10.0.0.5") == "http://10.0.0.5"
+
+
+FINNISH_TARIFF = """
+[site]
+timezone = "Europe/Helsinki"
+
+[[tariffs]]
+valid_from = 2025-01-01
+currency = "EUR"
+monthly_fees = [{ name = "energy basic fee", price = 4.95, vat = 25.5 }]
+
+[[tariffs.import]]
+name = "energy"
+spot = true
+price = 0.0049
+vat = 25.5
+
+[[tariffs.import]]
+name = "transfer"
+price = 0.0264
+vat = 25.5
+windows = [{ days = "mon-sat", from = "07:00", to = "22:00", months = "11-3", price = 0.0421 }]
+
+[[tariffs.export]]
+name = "sale"
+spot = true
+price = -0.003
+vat = 0
+"""
+
+
+def test_load_settings_tariffs_give_a_tariff_book(tmp_path):
+    path = tmp_path / "w.toml"
+    path.write_text(FINNISH_TARIFF)
+    book = load_settings(path).tariff_book()
+    assert book.currency == "EUR"
+    monday_noon = 1762164000  # 2025-11-03T12:00+02:00
+    import_price, export_price = book.prices(monday_noon, 0.10)
+    assert import_price == pytest.approx((0.10 + 0.0049 + 0.0421) * 1.255)
+    assert export_price == pytest.approx(0.097)
+    assert book.tariffs[0].monthly_total == pytest.approx(4.95 * 1.255)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (('days = "mon-sat"', 'days = "mon-sad"'), "tariffs[0].import[1].windows[0].days"),
+        (('months = "11-3"', 'months = "13"'), "tariffs[0].import[1].windows[0].months"),
+        (('from = "07:00"', 'from = "7am"'), "tariffs[0].import[1].windows[0].from"),
+        (('name = "sale"', 'name = "sale"\nmargin = 1'), "tariffs[0].export[0].margin"),
+        (('currency = "EUR"', 'currency = "euro"'), "tariffs[0].currency"),
+        (("vat = 0\n", "vat = 250\n"), "tariffs[0].export[0].vat"),
+    ],
+)
+def test_load_settings_bad_tariff_names_the_field(tmp_path, change, where):
+    path = tmp_path / "w.toml"
+    path.write_text(FINNISH_TARIFF.replace(*change))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert f"  {where}:" in str(caught.value)
+
+
+def test_load_settings_two_tariffs_on_one_date_are_refused(tmp_path):
+    path = tmp_path / "w.toml"
+    second = FINNISH_TARIFF[FINNISH_TARIFF.index("[[tariffs]]") :]
+    path.write_text(FINNISH_TARIFF + second)
+    with pytest.raises(ConfigError, match="its own valid_from"):
+        load_settings(path)
+
+
+def test_load_settings_readme_tariff_examples_are_valid(tmp_path):
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in readme.split("```toml\n")[1:]]
+    examples = [b for b in blocks if "[[tariffs]]" in b]
+    assert len(examples) == 2  # the Finnish spot contract and the fixed-price one
+    for number, text in enumerate(examples):
+        path = tmp_path / f"tariff{number}.toml"
+        path.write_text('[site]\ntimezone = "Europe/Helsinki"\n' + text)
+        book = load_settings(path).tariff_book()
+        assert book.currency == "EUR"
+        assert book.tariffs[0].imports
+
+
+def test_load_settings_readme_spot_example_is_the_demo_tariff(tmp_path):
+    from dataclasses import replace  # noqa: PLC0415
+
+    from wattboard.cli.serve import DEMO_TARIFF  # noqa: PLC0415
+    from wattboard.config import Settings  # noqa: PLC0415
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    spot = next(b.split("```", 1)[0] for b in readme.split("```toml\n") if "spot = true" in b)
+    path = tmp_path / "spot.toml"
+    path.write_text(spot)
+    documented = load_settings(path).tariff_book().tariffs[0]
+    demo = Settings(tariffs=[DEMO_TARIFF]).tariff_book().tariffs[0]
+    assert replace(demo, valid_from=documented.valid_from) == documented

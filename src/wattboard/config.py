@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -27,6 +28,16 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from wattboard.energy.netting import Netting
 from wattboard.energy.records import Phase, Role
+from wattboard.energy.tariff import (
+    Component,
+    Fee,
+    Tariff,
+    TariffBook,
+    Window,
+    parse_clock,
+    parse_days,
+    parse_months,
+)
 from wattboard.exceptions import ConfigError
 
 APP_NAME = "wattboard"
@@ -164,9 +175,138 @@ class MeterSettings(_Section):
         return self
 
 
+class WindowSettings(_Section):
+    """A time-of-use window of a tariff component: its price replaces the component's."""
+
+    days: str = "all"
+    months: str = "all"
+    from_: str = Field(default="00:00", alias="from")
+    to: str = "24:00"
+    price: float
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        parse_days(value)
+        return value
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, value: str) -> str:
+        parse_months(value)
+        return value
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        parse_clock(value)
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> WindowSettings:
+        if parse_clock(self.from_) == parse_clock(self.to):
+            raise ValueError(f"from and to are both {self.to!r}: the window would be empty")
+        return self
+
+    def window(self) -> Window:
+        return Window(
+            days=parse_days(self.days),
+            months=parse_months(self.months),
+            start=parse_clock(self.from_),
+            end=parse_clock(self.to) % 1440 or 1440,
+            price=self.price,
+        )
+
+
+class ComponentSettings(_Section):
+    """A per-kWh tariff component: fixed `price`, or the spot price plus `price`."""
+
+    name: str = Field(min_length=1)
+    spot: bool = False
+    price: float = 0.0
+    vat: float = Field(default=0.0, ge=0, le=100)
+    windows: list[WindowSettings] = Field(default_factory=list)
+
+    def component(self) -> Component:
+        return Component(
+            name=self.name,
+            price=self.price,
+            vat=self.vat,
+            spot=self.spot,
+            windows=tuple(w.window() for w in self.windows),
+        )
+
+
+class FeeSettings(_Section):
+    name: str = Field(min_length=1)
+    price: float
+    vat: float = Field(default=0.0, ge=0, le=100)
+
+
+class TariffSettings(_Section):
+    """One tariff of `[[tariffs]]`, valid from its local date until the next one's."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    valid_from: date
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    monthly_fees: list[FeeSettings] = Field(default_factory=list)
+    import_: list[ComponentSettings] = Field(default_factory=list, alias="import")
+    export: list[ComponentSettings] = Field(default_factory=list)
+
+    def tariff(self) -> Tariff:
+        return Tariff(
+            valid_from=self.valid_from,
+            currency=self.currency,
+            imports=tuple(c.component() for c in self.import_),
+            exports=tuple(c.component() for c in self.export),
+            monthly_fees=tuple(Fee(f.name, f.price, f.vat) for f in self.monthly_fees),
+        )
+
+
 class MongoSettings(_Section):
     uri: SecretStr
     database: str = "wattboard"
+
+
+class PriceSettings(_Section):
+    """Where day-ahead spot prices come from (`[prices]`); see the README, "Prices"."""
+
+    source: Literal["entsoe", "elering", "none"] = "none"
+    area: str = ""  # bidding zone: FI, SE3, DE-LU, ... (Elering: FI, EE, LV, LT)
+    token: SecretStr = SecretStr("")  # ENTSO-E security token
+    token_env: str = Field(default="", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")
+    url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+")  # tests, the emulator
+
+    @model_validator(mode="after")
+    def _complete(self) -> PriceSettings:
+        # Imported here: the area lists are the sources' own, and config loads for every command.
+        from wattboard.prices.areas import ELERING_AREAS, ENTSOE_AREAS  # noqa: PLC0415
+
+        if self.source == "none":
+            return self
+        areas = ENTSOE_AREAS if self.source == "entsoe" else ELERING_AREAS
+        if self.area not in areas:
+            given = f"{self.area!r} is not" if self.area else "is missing:"
+            raise ValueError(
+                f"area: {given} a bidding zone of {self.source}; use one of {', '.join(areas)}"
+            )
+        if self.token_env and not self.token.get_secret_value():
+            value = os.environ.get(self.token_env)
+            if value is None:
+                raise ValueError(
+                    f"token_env: environment variable {self.token_env} is not set; set it "
+                    "(the systemd unit reads /etc/wattboard/wattboard.env) or put the token "
+                    "in `token`"
+                )
+            self.token = SecretStr(value)
+        if self.source == "entsoe" and not self.token.get_secret_value():
+            raise ValueError(
+                "token: ENTSO-E needs a security token (free: register at "
+                "transparency.entsoe.eu and ask for RESTful API access); set `token` or "
+                "`token_env`"
+            )
+        return self
 
 
 class Settings(BaseSettings):
@@ -184,6 +324,12 @@ class Settings(BaseSettings):
     collector: CollectorSettings = Field(default_factory=CollectorSettings)
     meters: list[MeterSettings] = Field(default_factory=list)
     mongo: MongoSettings | None = None
+    tariffs: list[TariffSettings] = Field(default_factory=list)
+    prices: PriceSettings = Field(default_factory=PriceSettings)
+
+    def tariff_book(self) -> TariffBook:
+        """Return the site's tariffs in its zone (empty: money is not shown)."""
+        return TariffBook([t.tariff() for t in self.tariffs], self.site.zone)
 
     @model_validator(mode="after")
     def _consistent_meters(self) -> Settings:
@@ -194,6 +340,12 @@ class Settings(BaseSettings):
         grids = [m.id for m in self.meters if m.role == "grid"]
         if len(grids) > 1:
             raise ValueError(f"at most one meter may have role 'grid'; found {', '.join(grids)}")
+        dates = [t.valid_from for t in self.tariffs]
+        if len(set(dates)) != len(dates):
+            raise ValueError("tariffs: each tariff needs its own valid_from date")
+        currencies = sorted({t.currency for t in self.tariffs})
+        if len(currencies) > 1:
+            raise ValueError(f"tariffs: all must use one currency, got {', '.join(currencies)}")
         return self
 
     @classmethod
@@ -234,12 +386,20 @@ def describe_validation_error(err: ValidationError, source: Path) -> str:
     """Turn pydantic's report into lines naming each bad key and what was expected."""
     lines = [f"invalid configuration in {source} (or WATTBOARD_* environment):"]
     for problem in err.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        where = _where(problem["loc"])
         message = problem["msg"]
         if problem["type"] == "extra_forbidden":
             message = _unknown_key(problem["loc"])
         lines.append(f"  {where}: {message}")
     return "\n".join(lines)
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """Name a key as written in the file's terms: `tariffs[1].import[0].windows[0].days`."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text or "(top level)"
 
 
 def _unknown_key(loc: tuple[int | str, ...]) -> str:
@@ -248,13 +408,21 @@ def _unknown_key(loc: tuple[int | str, ...]) -> str:
     for part in loc[:-1]:
         if isinstance(part, int):
             continue  # an item of [[meters]]
-        annotation = model.model_fields[str(part)].annotation
+        fields = _keys(model)
+        if str(part) not in fields:
+            break
+        annotation = model.model_fields[fields[str(part)]].annotation
         inner = getattr(annotation, "__args__", None) or (annotation,)
         nested = [t for t in inner if isinstance(t, type) and issubclass(t, BaseModel)]
         if not nested:
             break
         model = nested[0]
-    known = list(model.model_fields)
+    known = list(_keys(model))
     close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
     return f"unknown key {str(loc[-1])!r}{hint}"
+
+
+def _keys(model: type[BaseModel]) -> dict[str, str]:
+    """Return the model's keys as written in the file (aliases: `import`, `from`) → field names."""
+    return {info.alias or name: name for name, info in model.model_fields.items()}

@@ -10,6 +10,7 @@ WattboardError
 ├── StoreError                  the database failed or holds something unexpected
 │   ├── MigrationError          the schema is newer than this program or a migration failed
 │   └── ReplicaError            MongoDB (the replica) failed: unreachable, refused, unexpected
+├── PriceSourceError            a spot price source failed or answered something unexpected
 └── InvalidInputError           a value from a user or a client is out of range (field named)
 """
 
@@ -73,6 +74,10 @@ class SchemaVersionError(StoreError):
 
 class ReplicaError(StoreError):
     """MongoDB failed or refused; the message never holds the connection string."""
+
+
+class PriceSourceError(WattboardError):
+    """A spot price source (ENTSO-E, Elering) failed, refused, or sent an unexpected answer."""
 
 
 class InvalidInputError(WattboardError):

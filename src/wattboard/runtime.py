@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from wattboard.collector.live import LiveState
 from wattboard.collector.service import Collector, open_store
 from wattboard.config import Settings
+from wattboard.energy.tariff import TariffBook
 from wattboard.exceptions import ConfigError
 from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
 
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 
     from wattboard.api.context import ApiContext
     from wattboard.collector.replicate import Replicator
+    from wattboard.prices.fetcher import PriceFetcher, PriceStatus
 
 # The API (FastAPI, uvicorn: 15 MiB of RSS) is imported by the functions that serve it, not
 # here: `backfill` and `rebuild` use this module's rebuild check and never serve
@@ -73,6 +76,7 @@ def home_context(
         store_path=settings.store.resolved_path(),
         store_problem=(lambda: collector.store_problem) if collector else lambda: None,
         implausible=lambda: store.run(store.sync.implausible_gaps),
+        tariffs=settings.tariff_book(),
     )
 
 
@@ -87,6 +91,23 @@ async def _replicator(settings: Settings, store: AsyncStore) -> Replicator | Non
 
     log.info("replicating to MongoDB database %s", settings.mongo.database)
     return Replicator.from_settings(settings, store)
+
+
+def _price_fetcher(settings: Settings, store: AsyncStore) -> PriceFetcher | None:
+    """Return the fetcher of `[prices]`, or None without a source."""
+    if settings.prices.source == "none":
+        return None
+    from wattboard.prices.fetcher import PriceFetcher, source_from_settings  # noqa: PLC0415
+
+    source = source_from_settings(settings.prices)
+    if source is None:
+        return None
+    log.info("spot prices from %s for area %s", source.name, settings.prices.area)
+
+    async def report(status: PriceStatus) -> None:
+        await store.run(store.sync.set_price_status, dataclasses.asdict(status))
+
+    return PriceFetcher(source, SqliteReaderWriter(store), report=report)
 
 
 async def run_home(
@@ -108,6 +129,7 @@ async def run_home(
         await rebuild_if_needed(store, rebuild)
         collector = Collector(settings, store) if collect else None
         replicator = await _replicator(settings, store) if collect else None
+        prices = _price_fetcher(settings, store) if collect else None
         if collector is not None and replicator is not None:
             collector.on_stored.append(replicator.wake)
         app = create_app(home_context(settings, store, collector, replicator))
@@ -120,6 +142,8 @@ async def run_home(
                 group.create_task(_close_on(stop, collector.live))
             if replicator is not None:
                 group.create_task(replicator.run(stop))
+            if prices is not None:
+                group.create_task(prices.run(stop))
     finally:
         sock.close()
         await store.close()
@@ -150,9 +174,12 @@ async def run_cloud(
     site = settings.site
     fallback = SiteInfo(site.id, site.zone, site.netting, max(1, len(settings.meters)))
     web_dir = find_web_dir(settings.api.web_dir)
+    book = settings.tariff_book()
 
     async def build(site_id: str) -> FastAPI:
         reader = await replica.reader(site_id, fallback=fallback if site_id == site.id else None)
+        # The configured tariffs are the default site's, in the zone its replica records.
+        tariffs = TariffBook(book.tariffs, reader.zone) if site_id == site.id else None
         ctx = ApiContext(
             site_id=site_id,
             reader=reader,
@@ -164,6 +191,7 @@ async def run_cloud(
             replication_lag=reader.replication_lag,
             site_tokens=tokens,
             default_site=site.id,
+            tariffs=tariffs,
         )
         return create_app(ctx)
 

@@ -68,10 +68,12 @@ async def test_export_csv_rows_equal_the_energy_buckets(site: Site) -> None:
     assert response.headers["content-type"].startswith("text/csv")
     assert response.text.splitlines()[0] == (
         "start,end,grid_import_wh,grid_export_wh,solar_wh,consumption_wh,self_consumption_wh,"
-        "self_sufficiency,self_consumption_ratio,coverage"
+        "self_sufficiency,self_consumption_ratio,coverage,"
+        "currency,import_cost,export_revenue,fixed_fees,net_cost,solar_savings,priced"
     )
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == 6
+    assert {r["currency"] for r in rows} == {""}  # no tariff: the money columns stay empty
     for column in ("grid_import", "solar", "consumption"):
         got = [float(r[f"{column}_wh"]) for r in rows]
         assert got == [b[column] for b in energy["buckets"]]

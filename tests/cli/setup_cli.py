@@ -10,7 +10,7 @@ import httpx
 import typer
 from typer.testing import CliRunner, Result
 
-from wattboard.cli import backup, doctor, init
+from wattboard.cli import backup, doctor, init, prices
 from wattboard.collector.service import Collector, open_store
 from wattboard.config import load_settings
 from wattboard.simulator import Emulators
@@ -26,6 +26,7 @@ def _app() -> typer.Typer:
     init.register(app)
     doctor.register(app)
     backup.register(app)
+    prices.register(app)
     return app
 
 

@@ -34,6 +34,7 @@ from wattboard.collector.replicate import (
     merge,
 )
 from wattboard.collector.service import Collector, open_store
+from wattboard.energy.prices import PricePoint
 from wattboard.energy.records import MinuteRecord
 from wattboard.exceptions import ReplicaError
 from wattboard.simulator import EmulatorOptions, start_emulators
@@ -446,3 +447,58 @@ async def test_replicate_errors_are_replica_errors(store: AsyncStore) -> None:
             await Replicator(store, replica, SITE).sync_once()
     finally:
         await replica.close()
+
+
+# -- prices -----------------------------------------------------------------------------------
+
+
+def _price_hours(start: int, prices: list[float]) -> list[PricePoint]:
+    return [PricePoint(start + 3600 * i, start + 3600 * (i + 1), p) for i, p in enumerate(prices)]
+
+
+def _price_quarters(start: int, prices: list[float]) -> list[PricePoint]:
+    return [PricePoint(start + 900 * i, start + 900 * (i + 1), p) for i, p in enumerate(prices)]
+
+
+async def test_replicate_prices_follow_sqlite(
+    store: AsyncStore, replica: MongoReplica, mongo: MongoServer
+) -> None:
+    day = 1_748_736_000  # 2025-06-01 00:00 UTC
+    await store.run(store.sync.put_prices, _price_hours(day, [0.05 + i / 1000 for i in range(24)]))
+    commands = Commands()
+    watched = fresh_replica(mongo, database=replica.db.name, event_listeners=[commands])
+    try:
+        replicator = Replicator(store, watched, SITE)
+        await replicator.sync_once()
+        reader = await replica.reader(SITE)
+        assert await reader.prices(0, FAR) == await store.run(store.sync.prices, 0, FAR)
+        assert len(await reader.prices(day, day + 7200)) == 2  # start <= p.start < end
+
+        # The first hour again in quarters, and a negative price the next day.
+        commands.events.clear()
+        await store.run(store.sync.put_prices, _price_quarters(day, [0.1, 0.2, 0.3, -0.04]))
+        await store.run(store.sync.put_prices, _price_hours(day + 86400, [-0.01]))
+        await replicator.sync_once()
+    finally:
+        await watched.close()
+    stored = await store.run(store.sync.prices, 0, FAR)
+    assert len(stored) == 4 + 23 + 1
+    assert await reader.prices(0, FAR) == stored
+    assert await replica.collection("prices").count_documents({"site": SITE}) == 28
+    # A price change sends prices only: the energy collections are not written.
+    assert commands.on(MINUTES) == commands.on(FLOWS_15M) == commands.on(FLOWS_DAY) == []
+    # One bulk write (a delete and the upserts) per changed span: that day, the next.
+    assert [e.command_name for e in commands.on("prices")] == ["delete", "update"] * 2
+    assert await store.run(store.sync.changes, 0, 10) == []  # pruned, prices included
+
+
+async def test_replicate_prices_of_another_site_stay_apart(
+    store: AsyncStore, replica: MongoReplica
+) -> None:
+    day = 1_748_736_000
+    await store.run(store.sync.put_prices, _price_hours(day, [0.05]))
+    await Replicator(store, replica, SITE).sync_once()
+    other = replica.writer("cabin")
+    await other.replace_prices(0, FAR, _price_hours(day, [0.5, 0.6]))
+    reader = await replica.reader(SITE)
+    assert await reader.prices(0, FAR) == _price_hours(day, [0.05])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,9 @@ from tests.mongo_server import emulated_records, sqlite_store
 from tests.store.test_sqlite import damage
 from wattboard.collector.replicate import FOLLOWED
 from wattboard.config import Settings
+from wattboard.prices.emulated import emulated_prices
+from wattboard.prices.fetcher import day_span
+from wattboard.setup import checks
 from wattboard.setup.checks import (
     Backlog,
     DoctorOptions,
@@ -177,3 +181,40 @@ def test_checks_say_disk_full_when_no_space_is_left(tmp_path: Path) -> None:
     findings = asyncio.run(diagnose(_site(tmp_path), tmp_path / "wattboard.toml", options))
     (disk,) = [f for f in findings if f.check == "disk"]
     assert (disk.status, disk.detail.startswith("disk full: ")) == ("problem", True)
+
+
+# -- prices -------------------------------------------------------------------------------------
+
+
+def _price_store(tmp_path: Path) -> SqliteStore:
+    return SqliteStore(
+        tmp_path / "p.db", zone=ZoneInfo("Europe/Helsinki"), netting="minute", meters=()
+    )
+
+
+def test_price_finding_says_how_far_prices_reach(tmp_path: Path) -> None:
+    store = _price_store(tmp_path)
+    day = date(2025, 11, 20)
+    store.put_prices(emulated_prices(day_span(day)[0], day_span(day + timedelta(days=1))[1]))
+    site = {"timezone": "Europe/Helsinki"}
+    elering = Settings(site=site, prices={"source": "elering", "area": "FI"})
+    noon = datetime(2025, 11, 20, 12, tzinfo=ZoneInfo("Europe/Brussels")).timestamp()
+    try:
+        found = checks.price_finding(elering, store, noon)
+        assert (found.status, found.detail) == (
+            "ok",
+            "elering FI: prices stored until 2025-11-22 01:00",  # Helsinki time
+        )
+        # The next afternoon the day after is due: a warning until it is stored.
+        found = checks.price_finding(elering, store, noon + 86400 + 3 * 3600)
+        assert found.status == "warn"
+        assert "expected until 2025-11-23 01:00" in found.detail
+        store.set_price_status({"failing": True, "failures": 4, "error": "elering answered 500"})
+        found = checks.price_finding(elering, store, noon)
+        assert found.status == "warn"
+        assert "4 failed fetch(es), the last: elering answered 500" in found.detail
+        found = checks.price_finding(Settings(site=site), store, noon)
+        assert found.status == "info"
+        assert found.detail.startswith("no [prices] source: prices stored until 2025-11-22")
+    finally:
+        store.close()

@@ -139,6 +139,7 @@ def test_changes_migration_upgrades_a_version_1_file(tmp_path: Path) -> None:
     store.close()
     with sqlite3.connect(path) as db:  # make it the file an older Wattboard left behind
         db.execute("DROP TABLE changes")
+        db.execute("DROP TABLE prices")
         db.execute("PRAGMA user_version = 1")
     db.close()
     store = SqliteStore(path, zone=HELSINKI, netting="minute", meters=METERS)

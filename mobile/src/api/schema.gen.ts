@@ -134,7 +134,9 @@ export interface paths {
          * @description The energy series of a range as CSV, one row per bucket.
          *
          *     Energies in Wh (columns ending `_wh`) of each bucket `[start, end)`; self_sufficiency,
-         *     self_consumption_ratio and coverage are ratios 0..1, empty when undefined.
+         *     self_consumption_ratio and coverage are ratios 0..1, empty when undefined. The money
+         *     columns (currency, import_cost, export_revenue, fixed_fees, net_cost, solar_savings,
+         *     priced) are as in the energy responses' `money`, empty when no tariff is configured.
          */
         get: operations["exportCsv"];
         put?: never;
@@ -265,6 +267,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prices
+         * @description Each stored settlement period starting in `[start, end)` (at most 31 days), oldest first.
+         *
+         *     `spot` is the market price excl. VAT; `import_price` / `export_price` the full price per kWh
+         *     with every component and VAT of the tariff valid then (null without a tariff).
+         */
+        get: operations["getPrices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/readings": {
         parameters: {
             query?: never;
@@ -365,6 +390,8 @@ export interface components {
             grid_import: number;
             /** Key */
             key: string;
+            /** @description Null when no tariff is configured */
+            money?: components["schemas"]["MoneyOut"] | null;
             /**
              * Self Consumption
              * @description Wh, to 0.001 Wh
@@ -439,6 +466,8 @@ export interface components {
              * @description Wh, to 0.001 Wh
              */
             grid_import: number;
+            /** @description Null when no tariff is configured */
+            money?: components["schemas"]["MoneyOut"] | null;
             /**
              * Self Consumption
              * @description Wh, to 0.001 Wh
@@ -552,6 +581,44 @@ export interface components {
              */
             ts: number | null;
         };
+        /**
+         * MoneyOut
+         * @description The bucket's energy in money, with the tariffs valid then (see the README, "Money").
+         */
+        MoneyOut: {
+            /** Currency */
+            currency: string;
+            /**
+             * Export Revenue
+             * @description In the currency, incl. VAT where due, to 0.0001
+             */
+            export_revenue: number;
+            /**
+             * Fixed Fees
+             * @description Monthly fees, shared per day and pro rata per hour
+             */
+            fixed_fees: number;
+            /**
+             * Import Cost
+             * @description In the currency, incl. VAT where due, to 0.0001
+             */
+            import_cost: number;
+            /**
+             * Net Cost
+             * @description import_cost + fixed_fees - export_revenue
+             */
+            net_cost: number;
+            /**
+             * Priced
+             * @description Share 0..1 of the energy (import + export + self-consumed) that had a price; null when the bucket has no energy. Unpriced energy counts as no money, not zero
+             */
+            priced: number | null;
+            /**
+             * Solar Savings
+             * @description Self-consumed solar at the full import price of its settlement period
+             */
+            solar_savings: number;
+        };
         /** PeakOut */
         PeakOut: {
             /**
@@ -657,6 +724,48 @@ export interface components {
             time: string;
             /** Ts */
             ts: number;
+        };
+        /** PricePeriodOut */
+        PricePeriodOut: {
+            /** End */
+            end: string;
+            /** End Ts */
+            end_ts: number;
+            /**
+             * Export Price
+             * @description Full price per kWh exported: every component and VAT; null without a tariff
+             */
+            export_price: number | null;
+            /**
+             * Import Price
+             * @description Full price per kWh imported: every component and VAT; null without a tariff
+             */
+            import_price: number | null;
+            /**
+             * Spot
+             * @description The spot price per kWh, excl. VAT, as published
+             */
+            spot: number;
+            /** Start */
+            start: string;
+            /** Start Ts */
+            start_ts: number;
+        };
+        /** PricesOut */
+        PricesOut: {
+            /**
+             * Currency
+             * @description The tariff's currency; null without a tariff
+             */
+            currency: string | null;
+            /** End */
+            end: string;
+            /** Periods */
+            periods: components["schemas"]["PricePeriodOut"][];
+            /** Start */
+            start: string;
+            /** Timezone */
+            timezone: string;
         };
         /**
          * Problem
@@ -1735,6 +1844,67 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": unknown;
+                };
+            };
+            /** @description Problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPrices: {
+        parameters: {
+            query: {
+                /** @description Exclusive; epoch seconds, ISO 8601 or a local date */
+                end: string;
+                /** @description Epoch seconds, ISO 8601 with offset, or a local date */
+                start: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PricesOut"];
                 };
             };
             /** @description Problem details */

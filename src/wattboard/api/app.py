@@ -20,7 +20,7 @@ from wattboard.api.context import ApiContext
 from wattboard.api.deps import ReadAccess
 from wattboard.api.metrics import Metrics
 from wattboard.api.problems import PROBLEM
-from wattboard.api.routes import energy, power, readings, sites, system
+from wattboard.api.routes import energy, power, prices, readings, sites, system
 from wattboard.api.schemas import Problem
 from wattboard.energy.netting import Netting
 
@@ -51,7 +51,13 @@ def create_app(ctx: ApiContext) -> FastAPI:
     read_errors = (
         problem_responses(401, 404, 422, 503) if ctx.read_only else problem_responses(404, 422, 503)
     )
-    for router in (system.router, energy.router, power.router, readings.read_router):
+    for router in (
+        system.router,
+        energy.router,
+        prices.router,
+        power.router,
+        readings.read_router,
+    ):
         app.include_router(router, prefix=PREFIX, dependencies=locked, responses=read_errors)
     if ctx.writer is not None:
         write_errors = problem_responses(401, 403, 404, 422, 503)

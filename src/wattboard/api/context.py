@@ -10,6 +10,7 @@ from typing import Literal
 
 from wattboard.collector.live import LiveState
 from wattboard.collector.service import DeviceFacts, MeterStats
+from wattboard.energy.tariff import TariffBook
 from wattboard.store.base import EnergyReader, EnergyWriter
 
 
@@ -53,3 +54,5 @@ class ApiContext:
     # A cloud API for several homes: every site's token (for GET /sites) and the default site.
     site_tokens: dict[str, str] = field(default_factory=dict)
     default_site: str = ""
+    # The site's tariffs: energy responses carry money when there is one, else `money: null`.
+    tariffs: TariffBook | None = None

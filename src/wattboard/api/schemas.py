@@ -43,6 +43,29 @@ class Problem(BaseModel):
     field: str | None = None
 
 
+Amount = Annotated[float, Field(description="In the currency, incl. VAT where due, to 0.0001")]
+PerKwh = Annotated[float, Field(description="Per kWh in the currency, to 0.000001")]
+
+
+class MoneyOut(BaseModel):
+    """The bucket's energy in money, with the tariffs valid then (see the README, "Money")."""
+
+    currency: str
+    import_cost: Amount
+    export_revenue: Amount
+    fixed_fees: Amount = Field(description="Monthly fees, shared per day and pro rata per hour")
+    net_cost: Amount = Field(description="import_cost + fixed_fees - export_revenue")
+    solar_savings: Amount = Field(
+        description="Self-consumed solar at the full import price of its settlement period"
+    )
+    priced: float | None = Field(
+        description=(
+            "Share 0..1 of the energy (import + export + self-consumed) that had a price;"
+            " null when the bucket has no energy. Unpriced energy counts as no money, not zero"
+        )
+    )
+
+
 class FlowsOut(BaseModel):
     grid_import: WattHours
     grid_export: WattHours
@@ -52,6 +75,7 @@ class FlowsOut(BaseModel):
     self_sufficiency: float | None
     self_consumption_ratio: float | None
     coverage: float | None
+    money: MoneyOut | None = Field(default=None, description="Null when no tariff is configured")
 
 
 class BucketOut(FlowsOut):
@@ -80,6 +104,28 @@ class EnergyOut(BaseModel):
     unit: Literal["Wh"] = "Wh"
     totals: FlowsOut
     buckets: list[BucketOut]
+
+
+class PricePeriodOut(BaseModel):
+    start: str
+    end: str
+    start_ts: int
+    end_ts: int
+    spot: PerKwh = Field(description="The spot price per kWh, excl. VAT, as published")
+    import_price: PerKwh | None = Field(
+        description="Full price per kWh imported: every component and VAT; null without a tariff"
+    )
+    export_price: PerKwh | None = Field(
+        description="Full price per kWh exported: every component and VAT; null without a tariff"
+    )
+
+
+class PricesOut(BaseModel):
+    currency: str | None = Field(description="The tariff's currency; null without a tariff")
+    timezone: str
+    start: str
+    end: str
+    periods: list[PricePeriodOut]
 
 
 class PhaseOut(BaseModel):

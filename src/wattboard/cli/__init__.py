@@ -58,6 +58,10 @@ COMMANDS: Final[dict[str, _Lazy]] = {
     "import": _Lazy(
         "backup", "Merge a backup, a Wattboard CSV or a meter's own CSV into the store."
     ),
+    "prices": _Lazy(
+        "prices",
+        "Store spot prices from a CSV file of start,price rows (wattboard prices import FILE).",
+    ),
 }
 
 

@@ -7,7 +7,7 @@ import logging
 import secrets
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 import typer
 
@@ -83,6 +83,37 @@ async def _demo(host: str, port: int, seed: int, cors: list[str]) -> None:
         console.print("Demo stopped.")
 
 
+# A Finnish spot-price contract (prices of 2025, excl. VAT): the README's "Money" example. Valid
+# since long before the emulated history, so every day of the demo is priced.
+DEMO_TARIFF: Final[dict[str, Any]] = {
+    "valid_from": "2000-01-01",
+    "currency": "EUR",
+    "monthly_fees": [
+        {"name": "energy basic fee", "price": 3.95, "vat": 25.5},
+        {"name": "transfer basic fee", "price": 9.90, "vat": 25.5},
+    ],
+    "import": [
+        {"name": "energy", "spot": True, "price": 0.0049, "vat": 25.5},
+        {
+            "name": "transfer",
+            "price": 0.0264,
+            "vat": 25.5,
+            "windows": [
+                {
+                    "days": "mon-sat",
+                    "from": "07:00",
+                    "to": "22:00",
+                    "months": "11-3",
+                    "price": 0.0421,
+                }
+            ],
+        },
+        {"name": "electricity tax", "price": 0.02253, "vat": 25.5},
+    ],
+    "export": [{"name": "sale", "spot": True, "price": -0.003, "vat": 0}],
+}
+
+
 def demo_settings(
     sim: Emulators, data: Path, host: str, port: int, cors: list[str] | None = None
 ) -> Settings:
@@ -98,6 +129,13 @@ def demo_settings(
             "cors_origins": cors or [],
         },
         meters=meters,
+        tariffs=[DEMO_TARIFF],
+        # The emulator's Elering-compatible prices: the demo shows money with no internet.
+        prices=(
+            {"source": "elering", "area": "FI", "url": sim.prices.url}
+            if sim.prices is not None
+            else {}
+        ),
     )
 
 

@@ -34,7 +34,10 @@ def _roles(value: str) -> tuple[str, ...]:
 
 def simulate(
     port: int = typer.Option(
-        18001, min=0, max=65534, help="Port of the first meter; 0 = free ports."
+        18001,
+        min=0,
+        max=65533,
+        help="Port of the first meter (prices on the port after the meters'); 0 = free ports.",
     ),
     meters: str = typer.Option("grid,solar", help="Meters to emulate, in port order."),
     history_days: float = typer.Option(
@@ -101,6 +104,10 @@ def _announce(running: Emulators) -> None:
     for role, meter in running.meters.items():
         console.print(
             f"[bold]{role}[/bold] meter: {meter.url}  ({meter.device.identity.device_id})"
+        )
+    if running.prices is not None:
+        console.print(
+            f"[bold]spot prices[/bold] (Elering-compatible): {running.prices.url}/api/nps/price"
         )
     first = next(iter(running.meters.values()))
     console.print(

@@ -1,8 +1,9 @@
 """Replication to MongoDB: follow the SQLite change log in batches until the replica caught up.
 
 Every write to SQLite logs the span it changed (`changes`, store/sqlite.py). Each log-driven
-collection (`minutes`, `flows_15m`, `flows_day`) has its own watermark in SQLite: the sequence
-number of the last change MongoDB acknowledged. A batch of changes becomes merged spans, and
+collection (`minutes`, `flows_15m`, `flows_day`, `prices`) has its own watermark in SQLite: the
+sequence number of the last change MongoDB acknowledged; a collection passes over the changes
+of the other kind (energy or prices). A batch of changes becomes merged spans, and
 each span is replaced in MongoDB by what SQLite holds now (delete then insert for the
 time-series minutes, bulk upserts for the rollups). So a batch sent twice, after a crash
 between MongoDB's acknowledgement and the watermark commit, changes nothing; and edits and
@@ -34,7 +35,16 @@ from wattboard.energy.records import MINUTE
 from wattboard.energy.sums import QUARTER, quarter_start
 from wattboard.exceptions import ConfigError, StoreError
 from wattboard.store.base import MeterInfo
-from wattboard.store.mongo import FLOWS_15M, FLOWS_DAY, METERS, MINUTES, SITES, MongoReplica
+from wattboard.store.mongo import (
+    FLOWS_15M,
+    FLOWS_DAY,
+    METERS,
+    MINUTES,
+    PRICES,
+    SITES,
+    MongoReplica,
+)
+from wattboard.store.sqlite import ENERGY_CHANGE, PRICES_CHANGE
 
 if TYPE_CHECKING:
     from wattboard.config import Settings
@@ -49,10 +59,11 @@ CHANGE_ROWS: Final = 10_000
 MINUTE_PAGE: Final = 5000
 QUARTER_PIECE: Final = 2016  # 21 days of quarters per bulk write
 DAY_PIECE: Final = 366
+PRICE_PIECE: Final = 31 * 96  # a month of 15-minute prices per bulk write
 # Even with nothing new the site document is rewritten this often: its `updated` is the
 # heartbeat the cloud API shows as the age of the replica.
 HEARTBEAT: Final = 60.0
-FOLLOWED: Final = (MINUTES, FLOWS_15M, FLOWS_DAY)
+FOLLOWED: Final = (MINUTES, FLOWS_15M, FLOWS_DAY, PRICES)
 
 
 # While MongoDB is unreachable: 2 s, doubled per failure, at most 5 minutes.
@@ -141,6 +152,7 @@ class Replicator:
             MINUTES: self._minutes,
             FLOWS_15M: self._quarters,
             FLOWS_DAY: self._days,
+            PRICES: self._prices,
         }
 
     @classmethod
@@ -305,7 +317,7 @@ class Replicator:
     async def _minutes(self, changes: Sequence[Change]) -> int:
         spans: dict[str, list[tuple[int, int]]] = {}
         for change in changes:
-            if change.meter is not None:
+            if change.kind == ENERGY_CHANGE and change.meter is not None:
                 spans.setdefault(change.meter, []).append((change.start, change.end))
         sent = 0
         for meter, meter_spans in sorted(spans.items()):
@@ -329,7 +341,8 @@ class Replicator:
 
     async def _quarters(self, changes: Sequence[Change]) -> int:
         sent = 0
-        for start, end in merge(quarter_span(change) for change in changes):
+        energy = [change for change in changes if change.kind == ENERGY_CHANGE]
+        for start, end in merge(quarter_span(change) for change in energy):
             for piece in range(start, end, QUARTER_PIECE * QUARTER):
                 stop = min(end, piece + QUARTER_PIECE * QUARTER)
                 sums = await self.store.run(self.store.sync.quarter_sums, piece, stop)
@@ -338,13 +351,29 @@ class Replicator:
 
     async def _days(self, changes: Sequence[Change]) -> int:
         zone = self.store.sync.zone
-        spans = merge(day_span(*quarter_span(change), zone) for change in changes)
+        energy = [change for change in changes if change.kind == ENERGY_CHANGE]
+        spans = merge(day_span(*quarter_span(change), zone) for change in energy)
         sent = 0
         for start, end in spans:
             for piece in range(start, end, DAY_PIECE * DAY):
                 stop = min(end, piece + DAY_PIECE * DAY)
                 rows = await self.store.run(self.store.sync.day_rows, piece, stop)
                 sent += await self.writer.replace_days(piece, stop, rows)
+        return sent
+
+    async def _prices(self, changes: Sequence[Change]) -> int:
+        """Replace the price periods starting in each changed span with what SQLite holds."""
+        sent = 0
+        spans = merge((c.start, c.end) for c in changes if c.kind == PRICES_CHANGE)
+        for start, end in spans:
+            cursor = start
+            while cursor < end:
+                sync = self.store.sync
+                points = await self.store.run(sync.prices, cursor, end, limit=PRICE_PIECE)
+                # A full piece ends after its last period; the next piece starts right there.
+                stop = points[-1].start + 1 if len(points) == PRICE_PIECE else end
+                sent += await self.writer.replace_prices(cursor, stop, points)
+                cursor = stop
         return sent
 
     async def _put_meta(self, *, wrote: bool) -> int:

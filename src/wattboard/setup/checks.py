@@ -12,7 +12,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
@@ -365,6 +365,7 @@ def _check_store(settings: Settings, meters: list[_Meter], options: DoctorOption
         for meter in meters:
             findings += _gap_findings(store, meter, settings, options.now())
         findings.append(_replication(settings, store, options))
+        findings.append(price_finding(settings, store, options.now()))
     finally:
         store.close()
     return findings
@@ -490,6 +491,43 @@ async def _check_mongo(settings: Settings, options: DoctorOptions) -> Finding:
         "ok",
         f"database {settings.mongo.database} answers in {seconds * 1000:.0f} ms",
     )
+
+
+def price_finding(settings: Settings, store: SqliteStore, now: float) -> Finding:
+    """Say how far the stored spot prices reach, and how the source's last fetches went."""
+    # Imported here: the fetcher's calendar is needed by this check only.
+    from wattboard.prices.fetcher import day_span, market_day, publication  # noqa: PLC0415
+
+    prices = settings.prices
+    span = store.price_span()
+    zone = settings.site.zone
+    reach = (
+        f"prices stored until {datetime.fromtimestamp(span[1], zone):%Y-%m-%d %H:%M}"
+        if span
+        else "no prices stored"
+    )
+    if prices.source == "none":
+        return Finding("prices", "info", f"no [prices] source: {reach} (`wattboard prices import`)")
+    where = f"{prices.source} {prices.area}"
+    status = store.price_status() or {}
+    if status.get("failing"):
+        return Finding(
+            "prices",
+            "warn",
+            f"{where}: {status.get('failures', 0)} failed fetch(es), the last: "
+            f"{status.get('error', '')}; {reach}",
+            "check the network and [prices] (area, token); `wattboard run` retries by itself",
+        )
+    tomorrow = market_day(now) + timedelta(days=1)
+    due = day_span(tomorrow)[1] if now >= publication(tomorrow) + 3600 else day_span(tomorrow)[0]
+    if span is None or span[1] < due:
+        return Finding(
+            "prices",
+            "warn",
+            f"{where}: {reach}; expected until {datetime.fromtimestamp(due, zone):%Y-%m-%d %H:%M}",
+            "is `wattboard run` running? It fetches each next day after 13:00 CET",
+        )
+    return Finding("prices", "ok", f"{where}: {reach}")
 
 
 def _duration(seconds: float) -> str:

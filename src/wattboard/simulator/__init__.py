@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Final
 from wattboard.energy.records import ROLES, Role
 from wattboard.simulator.device import EmulatedMeter, Identity, SimClock
 from wattboard.simulator.physics import SiteParams, SitePhysics
+from wattboard.simulator.prices import PriceEmulator
 from wattboard.simulator.server import MeterServer, apply_fault
 
 __all__ = ["EmulatorOptions", "Emulators", "RunningMeter", "apply_fault", "start_emulators"]
@@ -41,6 +43,8 @@ class EmulatorOptions:
     # The device clock's epoch second at start; None is the host's clock. Tests pin it so the
     # history, and so every day, week and year they check, does not depend on today's date.
     start: float | None = None
+    # An Elering-compatible spot price endpoint on the port after the meters'.
+    prices: bool = True
 
     def __post_init__(self) -> None:
         unknown = [m for m in self.meters if m not in ROLES]
@@ -66,6 +70,7 @@ class RunningMeter:
 class Emulators:
     options: EmulatorOptions
     meters: dict[str, RunningMeter] = field(default_factory=dict)
+    prices: PriceEmulator | None = None
 
     def save(self) -> None:
         if self.options.state_dir is None:
@@ -121,6 +126,13 @@ async def start_emulators(options: EmulatorOptions) -> AsyncIterator[Emulators]:
             )
             await server.start()
             running.meters[device.role] = RunningMeter(device, server)
+        if options.prices:
+            port = 0 if options.port == 0 else options.port + len(devices)
+            clock = devices[0].clock.now if devices else None
+            running.prices = PriceEmulator(
+                clock or time.time, seed=options.seed, host=options.host, port=port
+            )
+            await running.prices.start()
         saver = asyncio.create_task(_save_periodically(running))
         try:
             yield running
@@ -131,6 +143,8 @@ async def start_emulators(options: EmulatorOptions) -> AsyncIterator[Emulators]:
     finally:
         for meter in running.meters.values():
             await meter.server.stop()
+        if running.prices is not None:
+            await running.prices.stop()
         running.save()
 
 

@@ -12,9 +12,12 @@ from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from wattboard.energy.flows import Flows
+from wattboard.energy.money import Money
 from wattboard.energy.netting import Netting
+from wattboard.energy.prices import PricePoint
 from wattboard.energy.records import MinuteRecord
 from wattboard.energy.sums import MinuteSums
+from wattboard.energy.tariff import TariffBook
 from wattboard.exceptions import StoreError
 from wattboard.store.base import DayRow, MeterInfo
 from wattboard.store.sqlite import SqliteStore, damaged
@@ -94,6 +97,12 @@ class SqliteReaderWriter:
     async def day_sums(self, spans: Sequence[tuple[int, int]]) -> list[Flows]:
         return await self.store.run(self.store.sync.day_sums, spans)
 
+    async def money_days(self, start: int, end: int, book: TariffBook) -> list[tuple[int, Money]]:
+        return await self.store.run(self.store.sync.money_days, start, end, book)
+
+    async def money_sums(self, spans: Sequence[tuple[int, int]], book: TariffBook) -> list[Money]:
+        return await self.store.run(self.store.sync.money_sums, spans, book)
+
     async def readings(
         self, meter: str, start: int, end: int, *, limit: int, after: int | None = None
     ) -> list[MinuteRecord]:
@@ -102,6 +111,12 @@ class SqliteReaderWriter:
 
     async def span(self) -> tuple[int, int] | None:
         return await self.store.run(self.store.sync.span)
+
+    async def prices(self, start: int, end: int) -> list[PricePoint]:
+        return await self.store.run(self.store.sync.prices, start, end)
+
+    async def put_prices(self, points: Sequence[PricePoint]) -> int:
+        return await self.store.run(self.store.sync.put_prices, points)
 
     async def upsert(self, records: Sequence[MinuteRecord]) -> int:
         return await self.store.run(self.store.sync.upsert, records)

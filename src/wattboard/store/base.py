@@ -12,9 +12,12 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from wattboard.energy.flows import Flows
+    from wattboard.energy.money import Money
     from wattboard.energy.netting import Netting
+    from wattboard.energy.prices import PricePoint
     from wattboard.energy.records import MinuteRecord
     from wattboard.energy.sums import MinuteSums
+    from wattboard.energy.tariff import TariffBook
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,14 @@ class EnergyReader(Protocol):
         """Return the summed day rollups of days starting within each `[start, end)` span."""
         ...
 
+    async def money_days(self, start: int, end: int, book: TariffBook) -> list[tuple[int, Money]]:
+        """Return `(day start, money of its energy, fees excluded)` of each day row in the span."""
+        ...
+
+    async def money_sums(self, spans: Sequence[tuple[int, int]], book: TariffBook) -> list[Money]:
+        """Return the summed energy money of the day rows starting within each span."""
+        ...
+
     async def readings(
         self, meter: str, start: int, end: int, *, limit: int, after: int | None = None
     ) -> list[MinuteRecord]:
@@ -79,6 +90,10 @@ class EnergyReader(Protocol):
         """Return the first and the last minute stored over all meters, or None when empty."""
         ...
 
+    async def prices(self, start: int, end: int) -> list[PricePoint]:
+        """Return the spot price periods with `start <= p.start < end`, oldest first."""
+        ...
+
 
 class EnergyWriter(EnergyReader, Protocol):
     """Write side, on the Pi only: every write refreshes the rollups in the same transaction."""
@@ -86,3 +101,7 @@ class EnergyWriter(EnergyReader, Protocol):
     async def upsert(self, records: Sequence[MinuteRecord]) -> int: ...
 
     async def delete(self, meter: str, start: int, end: int) -> int: ...
+
+    async def put_prices(self, points: Sequence[PricePoint]) -> int:
+        """Store spot prices (upsert by start, overlapping periods replaced); return rows."""
+        ...

@@ -13,6 +13,8 @@ Many sites may share one database; every document carries its `site` (`site.id`)
   <Flows fields but expected>}`, unique (site, day).
 - `meters`: `{site, id, role, inverted: ["b"]}`, unique (site, id).
 - `sites`: `{site, timezone, netting, meters (expected per minute), updated: Date, version}`.
+- `prices`: `{site, start: Date, end: Date, ts, end_ts: epoch s, price}`, unique (site, ts):
+  one spot price period, in the site currency per kWh excl. VAT.
 
 The rollups are the Pi's own (quarters and settled local days), copied, so the same data gives
 the same numbers here as on the Pi. Errors become `ReplicaError`, whose message never holds
@@ -39,7 +41,9 @@ from pymongo.errors import ConfigurationError, InvalidName, PyMongoError
 
 from wattboard import __version__
 from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows
+from wattboard.energy.money import Money, Pricer, combine_money, day_money
 from wattboard.energy.netting import NETTING_MODES, Netting
+from wattboard.energy.prices import PricePoint
 from wattboard.energy.records import ROLES, VALUE_FIELDS, MinuteRecord, Role, record_from_values
 from wattboard.energy.sums import SUM_FIELDS, MinuteSums
 from wattboard.exceptions import ConfigError, InvalidInputError, ReplicaError
@@ -50,12 +54,15 @@ if TYPE_CHECKING:
     from pymongo.asynchronous.collection import AsyncCollection
     from pymongo.asynchronous.database import AsyncDatabase
 
+    from wattboard.energy.tariff import TariffBook
+
 Doc = dict[str, Any]
 MINUTES: Final = "minutes"
 FLOWS_15M: Final = "flows_15m"
 FLOWS_DAY: Final = "flows_day"
 METERS: Final = "meters"
 SITES: Final = "sites"
+PRICES: Final = "prices"
 TIMESERIES: Final = {"timeField": "ts", "metaField": "meter", "granularity": "minutes"}
 DEFAULT_TIMEOUT: Final = 10.0
 # How long a reader trusts a site's zone, netting and meters before it reads them again.
@@ -119,6 +126,23 @@ def day_from_doc(doc: Mapping[str, Any]) -> DayRow:
     """Rebuild a day row from its `flows_day` document."""
     values: dict[str, Any] = {name: _number(name, doc[name]) for name in _DAY_FIELDS}
     return DayRow(str(doc["day"]), int(doc["ts"]), int(doc["end_ts"]), Flows(**values))
+
+
+def price_doc(site: str, point: PricePoint) -> Doc:
+    """Return the `prices` document of a spot price period."""
+    return {
+        "site": site,
+        "start": _date(point.start),
+        "end": _date(point.end),
+        "ts": point.start,
+        "end_ts": point.end,
+        "price": point.price,
+    }
+
+
+def price_from_doc(doc: Mapping[str, Any]) -> PricePoint:
+    """Rebuild a spot price period from its `prices` document."""
+    return PricePoint(int(doc["ts"]), int(doc["end_ts"]), float(doc["price"]))
 
 
 def _number(name: str, value: Any) -> float | int:
@@ -307,6 +331,7 @@ class MongoWriter:
             )
             await self._unique(METERS, "site", "id")
             await self._unique(SITES, "site")
+            await self._unique(PRICES, "site", "ts")
 
     async def _unique(self, name: str, *fields: str) -> None:
         keys = [(field, ASCENDING) for field in fields]
@@ -355,6 +380,11 @@ class MongoWriter:
         with self.replica.guard(f"write {name}"):
             await self.replica.collection(name).bulk_write([gone, *upserts], ordered=True)
         return len(docs)
+
+    async def replace_prices(self, start: int, end: int, points: Sequence[PricePoint]) -> int:
+        """Make the price periods starting in `[start, end)` exactly `points`."""
+        docs = [price_doc(self.site, point) for point in points]
+        return await self._replace(PRICES, "ts", start, end, docs)
 
     async def put_meters(self, meters: Sequence[MeterInfo]) -> int:
         """Make the site's meters exactly `meters` (id, role, inverted phases)."""
@@ -511,6 +541,13 @@ class MongoReader:
             docs = await cursor.to_list()
         return [day_from_doc(doc) for doc in docs]
 
+    async def prices(self, start: int, end: int) -> list[PricePoint]:
+        query = {"site": self.site, "ts": {"$gte": _int64(start), "$lt": _int64(end)}}
+        with self.replica.guard("read prices"):
+            cursor = self.replica.collection(PRICES).find(query, _NO_ID).sort("ts", ASCENDING)
+            docs = await cursor.to_list()
+        return [price_from_doc(doc) for doc in docs]
+
     async def readings(
         self, meter: str, start: int, end: int, *, limit: int, after: int | None = None
     ) -> list[MinuteRecord]:
@@ -550,6 +587,25 @@ class MongoReader:
         # Each span is one or more of the pieces between consecutive bounds.
         starts = [b for b in bounds[:-1] if b in pieces]
         return [_sum_pieces([pieces[b] for b in starts if lo <= b < hi]) for lo, hi in spans]
+
+    async def money_days(self, start: int, end: int, book: TariffBook) -> list[tuple[int, Money]]:
+        """Price the replica's day rows from its quarters and prices (no cache: a cloud view)."""
+        rows = await self.day_rows(start, end)
+        if not rows:
+            return []
+        first, last = rows[0].start, rows[-1].end
+        quarters = await self.quarter_sums(first, last)
+        # An hourly price point starts up to an hour before a quarter it covers.
+        pricer = Pricer(await self.prices(first - 3600, last), book)
+        spans = [(row.start, row.end) for row in rows]
+        priced = day_money(quarters, spans, netting=self.netting, pricer=pricer)
+        return [(row.start, money) for row, money in zip(rows, priced, strict=True)]
+
+    async def money_sums(self, spans: Sequence[tuple[int, int]], book: TariffBook) -> list[Money]:
+        if not spans:
+            return []
+        days = await self.money_days(min(s for s, _ in spans), max(e for _, e in spans), book)
+        return [combine_money(m for day, m in days if lo <= day < hi) for lo, hi in spans]
 
     async def span(self) -> tuple[int, int] | None:
         """Return the first minute or day row and the last minute (as the SQLite store does)."""

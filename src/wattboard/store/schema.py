@@ -98,5 +98,16 @@ CREATE TABLE changes (
     logged INTEGER NOT NULL
 );
 """,
+    # 3: spot prices, one row per settlement period (15 or 60 minutes, in the site currency per
+    # kWh excl. VAT), and the kind of each logged change: 'energy' (minutes and rollups, as
+    # before) or 'prices' (the prices of [start, end) changed; meter NULL).
+    """
+CREATE TABLE prices (
+    start INTEGER PRIMARY KEY,
+    end INTEGER NOT NULL,
+    price REAL NOT NULL
+);
+ALTER TABLE changes ADD COLUMN kind TEXT NOT NULL DEFAULT 'energy';
+""",
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)

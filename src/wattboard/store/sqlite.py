@@ -8,6 +8,7 @@ crash leaves either the whole minute or none of it.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import sqlite3
 import time
@@ -19,10 +20,12 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows
+from wattboard.energy.money import Money, Pricer, combine_money, day_money
 from wattboard.energy.netting import Netting, bucket_flows
-from wattboard.energy.periods import local_day, local_midnight, period
+from wattboard.energy.periods import HOUR, local_day, local_midnight, period
 from wattboard.energy.plausible import REASON as IMPLAUSIBLE
 from wattboard.energy.plausible import implausible_field
+from wattboard.energy.prices import PricePoint, check_points
 from wattboard.energy.records import PHASES, MinuteRecord, Phase, Role
 from wattboard.energy.sums import (
     QUARTER,
@@ -32,6 +35,7 @@ from wattboard.energy.sums import (
     site_minute_totals,
     sums_from_row,
 )
+from wattboard.energy.tariff import TariffBook
 from wattboard.exceptions import (
     InvalidInputError,
     MigrationError,
@@ -45,6 +49,7 @@ from wattboard.store.schema import MIGRATIONS, MINUTE_COLUMNS, SCHEMA_VERSION
 Progress = Callable[[int, int], None]
 DAY: Final = 86400
 REBUILD_CHUNK: Final = 7 * DAY
+MONEY_CHUNK_DAYS: Final = 92  # days priced per read of quarters and prices (about 9000 quarters)
 SUMS_KEPT: Final = 4096  # spans of day sums kept between changes (a few hundred bytes each)
 INT64_MAX: Final = 2**63 - 1  # SQLite's largest integer
 LAST_TS: Final = 253_370_764_800  # 9998-12-31: callers pass huge ends for "everything"
@@ -79,15 +84,24 @@ class MeterSpec:
     invert_phases: tuple[Phase, ...] = ()
 
 
+ENERGY_CHANGE: Final = "energy"
+PRICES_CHANGE: Final = "prices"
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
-    """A logged write: a meter's minutes in `[start, end)` changed (meter None: rollups only)."""
+    """A logged write: a meter's minutes in `[start, end)` changed (meter None: rollups only).
+
+    `kind` is "energy" for minutes and rollups, "prices" when the prices of periods starting
+    in `[start, end)` changed.
+    """
 
     seq: int
     meter: str | None
     start: int
     end: int
     logged: int
+    kind: str = ENERGY_CHANGE
 
 
 class SqliteStore:
@@ -109,6 +123,13 @@ class SqliteStore:
         # Sums of day rollups per span, valid while nothing changed the database (see day_sums).
         self._sums: dict[tuple[int, int], Flows] = {}
         self._sums_version: tuple[int, int] = (-1, -1)
+        # Money of each local day (by its start) under `_money_book`, and sums of spans of them:
+        # pricing ten years of quarters takes seconds, so a day is priced once and forgotten
+        # when its minutes or prices change (here, or in another process: then all of them).
+        self._day_money: dict[int, Money] = {}
+        self._money_sums: dict[tuple[int, int], Money] = {}
+        self._money_book: TariffBook | None = None
+        self._money_version: tuple[int, int] = (-1, -1)
         if read_only:
             # Diagnostics beside the running service: no migration, no rows, no new files.
             self._db = _connect_read_only(path)
@@ -237,6 +258,50 @@ class SqliteStore:
                 self._log_change(num, min(quarters), max(quarters) + QUARTER)
         return int(count)
 
+    def put_prices(self, points: Sequence[PricePoint]) -> int:
+        """Store spot prices (upsert by start); return the rows written.
+
+        A stored period that overlaps a new one is replaced by it, so a day fetched again at
+        another resolution (hourly, then 15 minutes) never leaves both. All or nothing: a bad
+        point (not 15 or 60 minutes, not on a quarter hour, no price) stores none.
+        """
+        ordered = check_points(points)
+        if not ordered:
+            return 0
+        try:
+            with self._db:
+                self._db.executemany(
+                    "DELETE FROM prices WHERE start < ? AND end > ?",
+                    [(p.end, p.start) for p in ordered],
+                )
+                self._db.executemany(
+                    "INSERT INTO prices (start, end, price) VALUES (?, ?, ?)",
+                    [(p.start, p.end, p.price) for p in ordered],
+                )
+                for first, last in _spans([p.start for p in ordered], CHANGE_SPLIT):
+                    self._log_change(None, first, last + 1, kind=PRICES_CHANGE)
+        except sqlite3.Error as err:
+            raise StoreError(f"could not store {len(ordered)} prices: {err}") from err
+        self._forget_money(ordered[0].start, ordered[-1].end)
+        return len(ordered)
+
+    def set_price_status(self, status: dict[str, Any]) -> None:
+        """Remember the price fetcher's state (JSON), for `doctor` in another process."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO settings VALUES ('prices.status', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (json.dumps(status, sort_keys=True),),
+            )
+
+    def price_status(self) -> dict[str, Any] | None:
+        """Return what `set_price_status` stored last, or None."""
+        row = self._db.execute("SELECT value FROM settings WHERE key = 'prices.status'").fetchone()
+        if row is None:
+            return None
+        value = json.loads(row[0])
+        return value if isinstance(value, dict) else None
+
     def record_gap(self, meter: str, start: int, end: int, reason: str) -> None:
         """Remember minutes that can no longer be fetched (older than the device keeps)."""
         with self._db:
@@ -290,6 +355,7 @@ class SqliteStore:
 
     def _refresh_day(self, day: str) -> None:
         span = period("day", day, self.zone)
+        self._day_money.pop(span.start, None)
         quarters = self.quarter_sums(span.start, span.end)
         self._db.execute("DELETE FROM days WHERE day = ?", (day,))
         if not quarters:
@@ -541,6 +607,82 @@ class SqliteStore:
         args = (self._day_key(start), self._day_key(end), start, end)
         return _flows(self._db.execute(query, args).fetchone())
 
+    def prices(self, start: int, end: int, *, limit: int = -1) -> list[PricePoint]:
+        """Return the price periods with `start <= p.start < end`, oldest first (`limit`: all)."""
+        rows = self._db.execute(
+            "SELECT start, end, price FROM prices WHERE start >= ? AND start < ? ORDER BY start "
+            "LIMIT ?",
+            (max(start, -INT64_MAX), min(end, INT64_MAX), limit),
+        )
+        return [PricePoint(int(s), int(e), float(p)) for s, e, p in rows]
+
+    def price_span(self) -> tuple[int, int] | None:
+        """Return the start of the first and the end of the last stored price period."""
+        first, last = self._db.execute("SELECT min(start), max(end) FROM prices").fetchone()
+        return None if first is None else (int(first), int(last))
+
+    # -- money --------------------------------------------------------------------------------
+
+    def money_days(self, start: int, end: int, book: TariffBook) -> list[tuple[int, Money]]:
+        """Return `(day start, money of its energy)` of each day row starting in `[start, end)`."""
+        self._check_money(book)
+        return self._money_days(start, end)
+
+    def money_sums(self, spans: Sequence[tuple[int, int]], book: TariffBook) -> list[Money]:
+        """Return the summed money of the day rows starting within each `[start, end)` span."""
+        self._check_money(book)
+        result = []
+        for span in spans:
+            money = self._money_sums.get(span)
+            if money is None:
+                days = self._money_days(*span)
+                money = self._money_sums[span] = combine_money(m for _, m in days)
+            result.append(money)
+        return result
+
+    def _check_money(self, book: TariffBook) -> None:
+        version = (
+            self._db.total_changes,
+            int(self._db.execute("PRAGMA data_version").fetchone()[0]),
+        )
+        # This connection's writes forget the days they touch; another process's cannot.
+        if book is not self._money_book or version[1] != self._money_version[1]:
+            self._day_money.clear()
+        if book is not self._money_book or version != self._money_version:
+            self._money_sums.clear()
+        if len(self._money_sums) > SUMS_KEPT:
+            self._money_sums.clear()
+        self._money_book, self._money_version = book, version
+
+    def _money_days(self, start: int, end: int) -> list[tuple[int, Money]]:
+        rows = self._db.execute(
+            "SELECT start, end FROM days WHERE day >= ? AND day <= ? AND start >= ? AND start < ? "
+            "ORDER BY day",
+            (self._day_key(start), self._day_key(end), start, end),
+        ).fetchall()
+        spans = [(int(s), int(e)) for s, e in rows]
+        missing = [span for span in spans if span[0] not in self._day_money]
+        for index in range(0, len(missing), MONEY_CHUNK_DAYS):
+            self._price_days(missing[index : index + MONEY_CHUNK_DAYS])
+        return [(s, self._day_money[s]) for s, _ in spans]
+
+    def _price_days(self, days: list[tuple[int, int]]) -> None:
+        book = self._money_book
+        if book is None or not days:
+            return
+        first, last = days[0][0], days[-1][1]
+        # An hourly price point starts up to an hour before a quarter it covers.
+        pricer = Pricer(self.prices(first - HOUR, last), book)
+        quarters = self.quarter_sums(first, last)
+        priced = day_money(quarters, days, netting=self.netting, pricer=pricer)
+        for (start, _), money in zip(days, priced, strict=True):
+            self._day_money[start] = money
+
+    def _forget_money(self, start: int, end: int) -> None:
+        """Forget the money of the days holding `[start, end)` (their prices changed)."""
+        for day in [d for d in self._day_money if start - 2 * DAY < d < end]:
+            self._day_money.pop(day)
+
     def gaps(self, meter: str) -> list[tuple[int, int, str]]:
         rows = self._db.execute(
             "SELECT start, end, reason FROM gaps WHERE meter = ? ORDER BY start",
@@ -587,6 +729,9 @@ class SqliteStore:
             first, last = self._db.execute("SELECT min(start), max(start) FROM quarters").fetchone()
             if first is not None:
                 self._log_change(None, first, last + QUARTER)
+            first, last = self._db.execute("SELECT min(start), max(start) FROM prices").fetchone()
+            if first is not None:
+                self._log_change(None, first, last + 1, kind=PRICES_CHANGE)
         return True
 
     def stop_replication(self) -> None:
@@ -599,11 +744,11 @@ class SqliteStore:
     def changes(self, after: int, limit: int) -> list[Change]:
         """Return the logged changes with `seq > after`, oldest first."""
         rows = self._db.execute(
-            "SELECT seq, id, start, end, logged FROM changes LEFT JOIN meters ON meter = num "
-            "WHERE seq > ? ORDER BY seq LIMIT ?",
+            "SELECT seq, id, start, end, logged, kind FROM changes "
+            "LEFT JOIN meters ON meter = num WHERE seq > ? ORDER BY seq LIMIT ?",
             (after, limit),
         )
-        return [Change(int(s), m, int(a), int(b), int(t)) for s, m, a, b, t in rows]
+        return [Change(int(s), m, int(a), int(b), int(t), str(k)) for s, m, a, b, t, k in rows]
 
     def change_backlog(self, after: int) -> tuple[int, int | None]:
         """Return how many changes follow `after` and when the oldest of them was logged."""
@@ -628,11 +773,13 @@ class SqliteStore:
         query = "SELECT 1 FROM settings WHERE key = 'replication'"
         return self._db.execute(query).fetchone() is not None
 
-    def _log_change(self, num: int | None, start: int, end: int) -> None:
+    def _log_change(
+        self, num: int | None, start: int, end: int, *, kind: str = ENERGY_CHANGE
+    ) -> None:
         if self._replicating():
             self._db.execute(
-                "INSERT INTO changes (meter, start, end, logged) VALUES (?, ?, ?, ?)",
-                (num, start, end, int(time.time())),
+                "INSERT INTO changes (meter, start, end, logged, kind) VALUES (?, ?, ?, ?, ?)",
+                (num, start, end, int(time.time()), kind),
             )
 
     def _log_meter(self, num: int) -> None:

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import datetime
-from typing import Annotated, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 from fastapi import APIRouter, Path, Query
 
 from wattboard.api.context import ApiContext
 from wattboard.api.deps import Ctx, EndInstant, Instant
-from wattboard.api.schemas import BucketOut, EnergyOut, FlowsOut
+from wattboard.api.schemas import BucketOut, EnergyOut, FlowsOut, MoneyOut
 from wattboard.api.timefmt import iso, parse_instant
 from wattboard.energy.flows import Flows
-from wattboard.energy.periods import Bucket, PeriodKind, buckets, period, period_buckets
+from wattboard.energy.money import NO_MONEY, Money, Pricer, combine_money, energy_money
+from wattboard.energy.periods import (
+    HOUR,
+    Bucket,
+    PeriodKind,
+    buckets,
+    period,
+    period_buckets,
+)
 from wattboard.energy.report import Report, Site, from_days, from_quarters, from_sums
 from wattboard.exceptions import InvalidInputError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from wattboard.energy.sums import MinuteSums
+    from wattboard.energy.tariff import TariffBook
 
 router = APIRouter(prefix="/energy", tags=["energy"])
 RangeUnit = Literal["15m", "hour", "day", "month"]
@@ -66,12 +81,13 @@ async def energy_years(ctx: Ctx) -> EnergyOut:
     if span is None:
         now = int(ctx.clock())
         empty = Bucket("year", "all", now, now, "", "")
-        return _out(ctx, "years", "all", empty, Report([], Flows()), site)
+        return _out(ctx, "years", "all", empty, Report([], Flows()), site, [])
     first, last = (datetime.fromtimestamp(ts, zone).year for ts in span)
     years = [period("year", str(y), zone) for y in range(first, last + 1)]
     whole = Bucket("year", "all", years[0].start, years[-1].end, "", "")
     report = await _from_days(ctx, years, whole, site)
-    return _out(ctx, "years", "all", whole, report, site)
+    money = await _money_of_days(ctx, years, whole, site)
+    return _out(ctx, "years", "all", whole, report, site, money)
 
 
 @router.get("", operation_id="getEnergyRange", response_model=EnergyOut)
@@ -91,9 +107,12 @@ async def energy_range(
     if bucket in ("15m", "hour"):
         quarters = await ctx.reader.quarter_sums(first, last)
         report = from_quarters(cut, quarters, site)
+        money = await _money_of_quarters(ctx, cut, whole, quarters, site)
     else:
         report = await _from_days(ctx, cut, whole, site)
-    return _out(ctx, "range", f"{whole.local_start}/{whole.local_end}", whole, report, site)
+        money = await _money_of_days(ctx, cut, whole, site)
+    key = f"{whole.local_start}/{whole.local_end}"
+    return _out(ctx, "range", key, whole, report, site, money)
 
 
 def _check_range(first: int, last: int, bucket: str, ctx: ApiContext) -> None:
@@ -118,9 +137,11 @@ async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> En
     if kind == "day":
         quarters = await ctx.reader.quarter_sums(span.start, span.end)
         report = from_quarters(children, quarters, site)
+        money = await _money_of_quarters(ctx, children, span, quarters, site)
     else:
         report = await _from_days(ctx, children, span, site)
-    return _out(ctx, kind, span.key, span, report, site)
+        money = await _money_of_days(ctx, children, span, site)
+    return _out(ctx, kind, span.key, span, report, site, money)
 
 
 async def _from_days(ctx: ApiContext, cut: list[Bucket], whole: Bucket, site: Site) -> Report:
@@ -130,6 +151,51 @@ async def _from_days(ctx: ApiContext, cut: list[Bucket], whole: Bucket, site: Si
     # Months and years: let the store add up hundreds of days instead of shipping them here.
     sums = await ctx.reader.day_sums([(b.start, b.end) for b in cut])
     return from_sums(cut, sums, site)
+
+
+async def _money_of_quarters(
+    ctx: ApiContext,
+    cut: list[Bucket],
+    whole: Bucket,
+    quarters: Mapping[int, MinuteSums],
+    site: Site,
+) -> list[Money] | None:
+    book = ctx.tariffs
+    if not book:
+        return None
+    # An hourly price point starts up to an hour before a quarter it covers.
+    pricer = Pricer(await ctx.reader.prices(whole.start - HOUR, whole.end), book)
+    keys = sorted(quarters)
+    money = []
+    for b in cut:
+        inside = {
+            q: quarters[q] for q in keys[bisect_left(keys, b.start) : bisect_left(keys, b.end)]
+        }
+        energy = energy_money(inside, b.start, b.end, netting=site.netting, pricer=pricer)
+        money.append(energy + _fees(book, b, site))
+    return money
+
+
+async def _money_of_days(
+    ctx: ApiContext, cut: list[Bucket], whole: Bucket, site: Site
+) -> list[Money] | None:
+    book = ctx.tariffs
+    if not book:
+        return None
+    if cut and cut[0].unit == "day":
+        days = await ctx.reader.money_days(whole.start, whole.end, book)
+        energy = [combine_money(m for day, m in days if b.start <= day < b.end) for b in cut]
+    else:
+        energy = await ctx.reader.money_sums([(b.start, b.end) for b in cut], book)
+    return [m + _fees(book, b, site) for b, m in zip(cut, energy, strict=True)]
+
+
+def _fees(book: TariffBook, bucket: Bucket, site: Site) -> Money:
+    """The monthly fees of a bucket: from the site's first record until now, pro rata."""
+    if site.first is None:
+        return NO_MONEY
+    start, end = max(bucket.start, site.first), min(bucket.end, site.now)
+    return Money(fixed_fees=book.fees(start, end)) if start < end else NO_MONEY
 
 
 async def _site(ctx: ApiContext, span: tuple[int, int] | None = None) -> Site:
@@ -150,9 +216,25 @@ async def _first_record(ctx: ApiContext, first: int) -> int:
 
 
 def _out(
-    ctx: ApiContext, kind: OutKind, key: str, span: Bucket, report: Report, site: Site
+    ctx: ApiContext,
+    kind: OutKind,
+    key: str,
+    span: Bucket,
+    report: Report,
+    site: Site,
+    money: list[Money] | None,
 ) -> EnergyOut:
     zone = ctx.reader.zone
+    currency = ctx.tariffs.currency if ctx.tariffs else None
+    totals = flows_out(report.totals)
+    if money is not None and currency is not None:
+        totals.money = money_out(combine_money(money), currency)
+        buckets = [
+            _bucket_out(b, f, money_out(m, currency))
+            for (b, f), m in zip(report.buckets, money, strict=True)
+        ]
+    else:
+        buckets = [_bucket_out(b, f, None) for b, f in report.buckets]
     return EnergyOut(
         period=kind,
         key=key,
@@ -163,8 +245,8 @@ def _out(
         start_ts=span.start,
         end_ts=span.end,
         first_ts=site.first,
-        totals=flows_out(report.totals),
-        buckets=[_bucket_out(b, f) for b, f in report.buckets],
+        totals=totals,
+        buckets=buckets,
     )
 
 
@@ -185,13 +267,30 @@ def _flow_fields(f: Flows) -> dict[str, float | None]:
     }
 
 
+def money_out(money: Money, currency: str) -> MoneyOut:
+    """Round each amount to 0.0001; net_cost from the rounded parts, so the body adds up."""
+    import_cost = round(money.import_cost, 4)
+    export_revenue = round(money.export_revenue, 4)
+    fixed_fees = round(money.fixed_fees, 4)
+    return MoneyOut(
+        currency=currency,
+        import_cost=import_cost,
+        export_revenue=export_revenue,
+        fixed_fees=fixed_fees,
+        net_cost=round(import_cost + fixed_fees - export_revenue, 4),
+        solar_savings=round(money.solar_savings, 4),
+        priced=_ratio(money.priced),
+    )
+
+
 def _ratio(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _bucket_out(bucket: Bucket, flows: Flows) -> BucketOut:
+def _bucket_out(bucket: Bucket, flows: Flows, money: MoneyOut | None) -> BucketOut:
     # The bucket's local times were formatted when the period was cut.
     return BucketOut(
+        money=money,
         key=bucket.key,
         start=bucket.local_start,
         end=bucket.local_end,

@@ -44,6 +44,16 @@ CSV_COLUMNS: Final = {
     "self_consumption_ratio": "self_consumption_ratio",
     "coverage": "coverage",
 }
+# Money columns, from each bucket's `money` (empty without a tariff), amounts in `currency`.
+MONEY_COLUMNS: Final = (
+    "currency",
+    "import_cost",
+    "export_revenue",
+    "fixed_fees",
+    "net_cost",
+    "solar_savings",
+    "priced",
+)
 
 
 def _online(ctx: ApiContext, meter_id: str) -> bool | None:
@@ -178,15 +188,21 @@ async def export_csv(
     """The energy series of a range as CSV, one row per bucket.
 
     Energies in Wh (columns ending `_wh`) of each bucket `[start, end)`; self_sufficiency,
-    self_consumption_ratio and coverage are ratios 0..1, empty when undefined.
+    self_consumption_ratio and coverage are ratios 0..1, empty when undefined. The money
+    columns (currency, import_cost, export_revenue, fixed_fees, net_cost, solar_savings,
+    priced) are as in the energy responses' `money`, empty when no tariff is configured.
     """
     report = await energy_range(ctx, start=start, end=end, bucket=bucket)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([*CSV_COLUMNS, *MONEY_COLUMNS])
     for bucket_out in report.buckets:
         values = bucket_out.model_dump()  # rounded as in the JSON bodies
-        writer.writerow([values[name] for name in CSV_COLUMNS.values()])
+        money = values["money"] or {}
+        writer.writerow(
+            [values[name] for name in CSV_COLUMNS.values()]
+            + [money.get(name) for name in MONEY_COLUMNS]
+        )
     name = f"wattboard-{ctx.site_id}-{bucket}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(out.getvalue(), media_type="text/csv", headers=headers)
