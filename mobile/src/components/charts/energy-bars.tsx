@@ -3,8 +3,8 @@
 import { useState } from 'react';
 import { Pressable, StyleSheet, View } from 'react-native';
 import Svg, { G, Line, Rect, Text as SvgText } from 'react-native-svg';
-import { moneyOf, type Money } from '@/api/money-types';
-import type { EnergyBucket } from '@/api/types';
+import { moneyOf } from '@/lib/money';
+import type { EnergyBucket, Money } from '@/api/types';
 import {
   formatEnergy,
   formatEnergyTick,

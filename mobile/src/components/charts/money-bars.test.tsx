@@ -1,7 +1,6 @@
 // The money view of the bars: fees and energy cost above the axis, export revenue below.
 import { render, screen } from '@testing-library/react-native';
-import type { Money } from '@/api/money-types';
-import type { Energy, EnergyBucket } from '@/api/types';
+import type { Energy, EnergyBucket, Money } from '@/api/types';
 import { light } from '@/lib/theme';
 import moneyDay from '@/test/fixtures/energy-day-demo-money.json';
 import { EnergyBars, moneyStackOf } from './energy-bars';

@@ -11,7 +11,7 @@ import { Button } from '@/components/ui/button';
 import { EnergyLegend, Legend } from '@/components/ui/legend';
 import { ErrorNotice } from '@/components/ui/notice';
 import { Screen } from '@/components/ui/screen';
-import { moneyOf } from '@/api/money-types';
+import { moneyOf } from '@/lib/money';
 import { useConnection, useUnits } from '@/features/connection/connection-provider';
 import { useEnergy, useSiteToday } from '@/features/energy/api';
 import { BucketDetail } from '@/features/energy/bucket-detail';

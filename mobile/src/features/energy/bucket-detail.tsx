@@ -1,6 +1,6 @@
 // The numbers of one tapped bar, and the way down (year → month → day).
 import { StyleSheet, Text, View } from 'react-native';
-import { moneyOf } from '@/api/money-types';
+import { moneyOf } from '@/lib/money';
 import type { EnergyBucket } from '@/api/types';
 import { Button } from '@/components/ui/button';
 import type { EnergyUnit } from '@/lib/format';

@@ -1,7 +1,7 @@
 import { fireEvent, render, renderHook, screen, act } from '@testing-library/react-native';
 import * as SecureStore from 'expo-secure-store';
-import { moneyOf, type Money } from '@/api/money-types';
-import type { Energy } from '@/api/types';
+import { moneyOf } from '@/lib/money';
+import type { Energy, Money } from '@/api/types';
 import moneyDay from '@/test/fixtures/energy-day-demo-money.json';
 import plainDay from '@/test/fixtures/energy-day-demo.json';
 import { EnergyViewSwitch, MoneyTotals, pricedNote } from './money-totals';

@@ -1,7 +1,7 @@
 // The money of a period in figures: net cost, its parts, what the sun saved, and how much of the
 // energy had a price (never a silent zero for what had none).
 import { StyleSheet, Text, View } from 'react-native';
-import type { Money } from '@/api/money-types';
+import type { Money } from '@/api/types';
 import { Segmented } from '@/components/ui/segmented';
 import { Legend } from '@/components/ui/legend';
 import { formatMoney, type EnergyUnit } from '@/lib/format';

@@ -1,5 +1,5 @@
 import { render, screen } from '@testing-library/react-native';
-import type { Prices } from '@/api/money-types';
+import type { Prices } from '@/api/types';
 import fallBack from '@/test/fixtures/prices-2025-10-25.json';
 import { gridMoneyText, PriceNow } from './price-now';
 

@@ -1,7 +1,7 @@
 // Now's price card: the full import price of the current settlement period, and what the grid
 // flow of this moment costs or earns per hour at that period's prices.
 import { StyleSheet, Text, View } from 'react-native';
-import type { Prices } from '@/api/money-types';
+import type { Prices } from '@/api/types';
 import { formatMoney, formatPower, formatPrice, type PowerUnit } from '@/lib/format';
 import { usePalette } from '@/lib/theme';
 import { gridMoneyNow, periodAt } from '@/features/prices/price-math';

@@ -1,7 +1,7 @@
 // Day-ahead prices (GET /prices), shared by the Prices view and Now.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getJson, targetKey } from '@/api/client';
-import type { Prices } from '@/api/money-types';
+import type { Prices } from '@/api/types';
 import { useTarget } from '@/features/connection/connection-provider';
 import { useSiteToday } from '@/features/energy/api';
 import { addDays } from '@/lib/periods';

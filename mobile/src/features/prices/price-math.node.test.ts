@@ -1,5 +1,5 @@
 // Table tests of the price arithmetic: no clock is read; "now" is a parameter of every case.
-import type { PricePeriod, Prices } from '@/api/money-types';
+import type { PricePeriod, Prices } from '@/api/types';
 import hourlyThenQuarters from '@/test/fixtures/prices-2025-09-30.json';
 import springForward from '@/test/fixtures/prices-2025-03-29.json';
 import fallBack from '@/test/fixtures/prices-2025-10-25.json';

@@ -1,6 +1,6 @@
 // Prices as pure arithmetic: which period is now, the site's clock from the periods' own offsets,
 // the cheapest window to run something in, and what the home spends or earns per hour right now.
-import type { PricePeriod } from '@/api/money-types';
+import type { PricePeriod } from '@/api/types';
 
 /** A price over `[startTs, endTs)` (UTC epoch seconds), per kWh. */
 export interface PricePoint {

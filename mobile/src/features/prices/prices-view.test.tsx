@@ -2,7 +2,7 @@
 // current period marked, tomorrow absent, the cheapest hours. The device's zone is set far
 // from the site's on purpose: every date and time must come from the server's answer.
 import { fireEvent, render, screen } from '@testing-library/react-native';
-import type { Prices } from '@/api/money-types';
+import type { Prices } from '@/api/types';
 import { layoutPrices } from '@/components/charts/price-layout';
 import springForward from '@/test/fixtures/prices-2025-03-29.json';
 import fallBack from '@/test/fixtures/prices-2025-10-25.json';

@@ -3,7 +3,7 @@
 // time (the offsets and zone the server sent), never the device's.
 import { useState } from 'react';
 import { StyleSheet, Text, View } from 'react-native';
-import type { PricePeriod, Prices } from '@/api/money-types';
+import type { PricePeriod, Prices } from '@/api/types';
 import { PriceBars } from '@/components/charts/price-bars';
 import { Card } from '@/components/ui/card';
 import { Segmented } from '@/components/ui/segmented';
