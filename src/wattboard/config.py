@@ -324,8 +324,8 @@ class Settings(BaseSettings):
     collector: CollectorSettings = Field(default_factory=CollectorSettings)
     meters: list[MeterSettings] = Field(default_factory=list)
     mongo: MongoSettings | None = None
-    tariffs: list[TariffSettings] = Field(default_factory=list)
     prices: PriceSettings = Field(default_factory=PriceSettings)
+    tariffs: list[TariffSettings] = Field(default_factory=list)
 
     def tariff_book(self) -> TariffBook:
         """Return the site's tariffs in its zone (empty: money is not shown)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
 from wattboard.exceptions import PriceSourceError
@@ -126,3 +127,11 @@ def test_entsoe_areas_hold_the_documented_bidding_zones() -> None:
 def test_entsoe_source_refuses_an_unknown_zone() -> None:
     with pytest.raises(PriceSourceError, match="no bidding zone 'XX'"):
         EntsoeSource("XX", "token")
+
+
+async def test_entsoe_source_unreachable_keeps_the_token_out_of_the_error() -> None:
+    source = EntsoeSource("FI", "s3cret-token", "http://127.0.0.1:9/api")  # discard: refused
+    async with httpx.AsyncClient(timeout=2) as client:
+        with pytest.raises(httpx.ConnectError) as caught:
+            await source.fetch(client, 1_759_269_600, 1_759_356_000)
+    assert "s3cret-token" not in str(caught.value)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from wattboard.energy.prices import PricePoint
 from wattboard.energy.records import MinuteRecord, invert_phases
 from wattboard.exceptions import InvalidInputError, StoreError
 from wattboard.shelly.client import ShellyClient
@@ -324,3 +325,17 @@ def test_backup_database_into_an_unwritable_place_is_a_store_error(
     with pytest.raises(StoreError) as caught:
         backup_database(source.path, tmp_path / target)
     assert str(caught.value).startswith(f"cannot back up {source.path} to {tmp_path / target}: ")
+
+
+def test_backup_then_import_carries_the_spot_prices(source: SqliteStore, tmp_path: Path) -> None:
+    prices = [PricePoint(T0 + 900 * i, T0 + 900 * (i + 1), 0.01 * i - 0.02) for i in range(96)]
+    source.put_prices(prices)
+    backup_database(source.path, tmp_path / "backup.db")
+    target = open_store(tmp_path / "fresh.db")
+    try:
+        assert import_backup(target, tmp_path / "backup.db").prices == 96
+        assert target.prices(0, 2**40) == prices
+        assert import_backup(target, tmp_path / "backup.db").prices == 96  # again: no change
+        assert target.prices(0, 2**40) == prices
+    finally:
+        target.close()

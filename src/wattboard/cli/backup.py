@@ -76,8 +76,9 @@ def import_(
             _check_meter(settings, meter)
             summary = backup.import_csv(store, source, meter=meter, progress=report)
     console.print(
-        f"Imported {summary.records} minute records, {summary.gaps} gap records and "
-        f"{summary.quarters} quarter rollups without minutes into {target} (from {path}).",
+        f"Imported {summary.records} minute records, {summary.gaps} gap records, "
+        f"{summary.quarters} quarter rollups without minutes and {summary.prices} spot price "
+        f"periods into {target} (from {path}).",
         soft_wrap=True,
     )
 

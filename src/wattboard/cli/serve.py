@@ -129,13 +129,13 @@ def demo_settings(
             "cors_origins": cors or [],
         },
         meters=meters,
-        tariffs=[DEMO_TARIFF],
         # The emulator's Elering-compatible prices: the demo shows money with no internet.
         prices=(
             {"source": "elering", "area": "FI", "url": sim.prices.url}
             if sim.prices is not None
             else {}
         ),
+        tariffs=[DEMO_TARIFF],
     )
 
 

@@ -12,7 +12,7 @@ their period; a period without a price is left out and counted as unpriced, neve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 from wattboard.energy.flows import settle
 from wattboard.energy.periods import hour_key, hour_span
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from wattboard.energy.tariff import TariffBook
 
 KWH: Final = 1000.0
+HOUR: Final = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +98,17 @@ class Pricer:
             return None
         return sum(known) / len(known)
 
+    def quarter(self, q: int) -> tuple[float | None, float | None]:
+        """Return the full (import, export) price per kWh of the quarter starting at `q`."""
+        return self.book.prices(q, self._spot.get(q))
+
     def prices(self, start: int, end: int) -> tuple[float | None, float | None]:
         """Return the full (import, export) price per kWh of the settlement span `[start, end)`."""
         key = (start, end)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self.book.prices(start, self.spot(start, end))
+            spot = self._spot.get(start) if end - start == QUARTER else self.spot(start, end)
+            found = self._cache[key] = self.book.prices(start, spot)
         return found
 
 
@@ -119,12 +125,10 @@ def energy_money(
     Quarters are keyed by UTC quarter start; those outside the bucket are ignored. As with
     `bucket_flows`, a settlement period the bucket's edges cut through is shown minute-netted.
     """
-    inside = sorted(q for q in quarters if start <= q < end)
     if netting != "hour":
-        level: Level = "period" if netting == "15min" else netting
-        return combine_money(
-            _priced(quarters[q], level, pricer.prices(q, q + QUARTER)) for q in inside
-        )
+        held = {q: sums for q, sums in quarters.items() if start <= q < end}
+        return flows_money(quarter_flows(held, netting), pricer)
+    inside = sorted(q for q in quarters if start <= q < end)
     zone = pricer.book.zone
     groups: dict[tuple[int, int], list[int]] = {}
     for q in inside:
@@ -138,6 +142,96 @@ def energy_money(
             "period" if whole else "minute",
             pricer.prices(first, last),
         )
+    return result
+
+
+# A settled span: (UTC start, end, imported Wh, exported Wh, self-consumed Wh); a quarter at
+# its netting's level, or a whole settlement hour.
+QuarterFlows = tuple[int, int, float, float, float]
+
+
+def quarter_flows(
+    quarters: Mapping[int, MinuteSums], netting: Literal["phase", "minute", "15min"]
+) -> list[QuarterFlows]:
+    """Return each quarter's flows as `settle` gives them at the netting's level, by start."""
+    rows = []
+    for q in sorted(quarters):
+        s = quarters[q]
+        end = q + QUARTER
+        if netting == "phase":
+            rows.append((q, end, s.phase_import, s.phase_export, s.self_consumption_phase))
+        elif netting == "minute":
+            rows.append((q, end, s.minute_import, s.minute_export, s.self_consumption_minute))
+        else:
+            exported = max(0.0, -s.net)
+            own = min(max(s.solar - exported, 0.0), s.solar)
+            rows.append((q, end, max(0.0, s.net), exported, own))
+    return rows
+
+
+def hour_flows(rows: Iterable[tuple[int, float, float]], book: TariffBook) -> list[QuarterFlows]:
+    """Settle sorted `(quarter start, Σ net, Σ solar)` rows per local hour (whole hours only)."""
+    result: list[QuarterFlows] = []
+    key: tuple[int, int] | None = None
+    net = solar = 0.0
+    for q, quarter_net, quarter_solar in rows:
+        offset = book.offset(q)
+        here = ((q + offset) // HOUR, offset)
+        if here != key:
+            if key is not None:
+                result.append(_settled_hour(key, net, solar))
+            key, net, solar = here, 0.0, 0.0
+        net += quarter_net
+        solar += quarter_solar
+    if key is not None:
+        result.append(_settled_hour(key, net, solar))
+    return result
+
+
+def _settled_hour(key: tuple[int, int], net: float, solar: float) -> QuarterFlows:
+    start = key[0] * HOUR - key[1]
+    exported = max(0.0, -net)
+    return (start, start + HOUR, max(0.0, net), exported, min(max(solar - exported, 0.0), solar))
+
+
+def flows_money(rows: Iterable[QuarterFlows], pricer: Pricer) -> Money:
+    """Price quarters one by one (every netting but `hour`): the hot path of ten years' money."""
+    cost = revenue = savings = priced = energy = 0.0
+    for start, end, imported, exported, own in rows:
+        if end - start == QUARTER:
+            import_price, export_price = pricer.quarter(start)
+        else:
+            import_price, export_price = pricer.prices(start, end)
+        energy += imported + exported + own
+        if import_price is not None:
+            cost += imported * import_price
+            savings += own * import_price
+            priced += imported + own
+        if export_price is not None:
+            revenue += exported * export_price
+            priced += exported
+    return Money(
+        import_cost=cost / KWH,
+        export_revenue=revenue / KWH,
+        solar_savings=savings / KWH,
+        priced_wh=priced,
+        energy_wh=energy,
+    )
+
+
+def days_flows_money(
+    rows: Sequence[QuarterFlows], days: Sequence[tuple[int, int]], pricer: Pricer
+) -> list[Money]:
+    """Return the money of each local day `[start, end)` (sorted) from sorted quarter flows."""
+    result = []
+    position = 0
+    for day_start, day_end in days:
+        while position < len(rows) and rows[position][0] < day_start:
+            position += 1
+        first = position
+        while position < len(rows) and rows[position][0] < day_end:
+            position += 1
+        result.append(flows_money(rows[first:position], pricer))
     return result
 
 

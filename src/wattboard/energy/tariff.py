@@ -15,12 +15,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
-from wattboard.energy.periods import local_midnight
+from wattboard.energy.periods import local_midnight, utc_offset
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from zoneinfo import ZoneInfo
 
+DAY_S: Final = 86400
+EPOCH_DAY: Final = date(1970, 1, 1).toordinal()
+CHANGING: Final = -(10**9)  # a UTC day in which the zone's offset changes
+FEES_KEPT: Final = 4096  # spans whose fees are remembered (the same buckets are asked again)
 DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"([0-9]{2}):([0-9]{2})")
 
@@ -76,6 +80,31 @@ class Component:
 
 
 @dataclass(frozen=True, slots=True)
+class Linear:
+    """A full price per kWh as `fixed + per_spot × spot`; `spot` says whether it needs one."""
+
+    fixed: float
+    per_spot: float
+    spot: bool
+
+    def at(self, spot: float | None) -> float | None:
+        if not self.spot:
+            return self.fixed
+        return None if spot is None else self.fixed + self.per_spot * spot
+
+
+def _linear(components: Sequence[Component], local: datetime) -> Linear:
+    fixed = per_spot = 0.0
+    for component in components:
+        # Every component is (price + spot if spot) × (1 + VAT), linear in the spot price.
+        factor = 1.0 + component.vat / 100.0
+        fixed += component.unit_price(local, 0.0) or 0.0
+        if component.spot:
+            per_spot += factor
+    return Linear(fixed, per_spot, any(c.spot for c in components))
+
+
+@dataclass(frozen=True, slots=True)
 class Fee:
     """A fixed fee per month, with VAT in percent."""
 
@@ -109,17 +138,12 @@ class Tariff:
         Each is None when one of its components needs the spot price and `spot` is None: an
         unpriced period is never priced as zero.
         """
-        return _sum(self.imports, local, spot), _sum(self.exports, local, spot)
+        imports, exports = self.linear(local)
+        return imports.at(spot), exports.at(spot)
 
-
-def _sum(components: Sequence[Component], local: datetime, spot: float | None) -> float | None:
-    result = 0.0
-    for component in components:
-        price = component.unit_price(local, spot)
-        if price is None:
-            return None
-        result += price
-    return result
+    def linear(self, local: datetime) -> tuple[Linear, Linear]:
+        """Return the import and export price at wall time `local` as functions of the spot."""
+        return _linear(self.imports, local), _linear(self.exports, local)
 
 
 class TariffBook:
@@ -133,6 +157,12 @@ class TariffBook:
         if len(currencies) > 1:
             raise ValueError(f"all tariffs must share one currency, got {sorted(currencies)}")
         self.currency: str | None = self.tariffs[0].currency if self.tariffs else None
+        # A price depends on the tariff, the weekday, the month and the wall time only: pricing
+        # ten years of quarters looks up a few thousand of these instead of summing components.
+        self._linear: dict[tuple[int, int, int, int], tuple[Linear, Linear]] = {}
+        self._fees: dict[tuple[int, int], float] = {}
+        self._days: dict[int, tuple[int, int]] = {}
+        self._offsets: dict[int, int] = {}
 
     def __bool__(self) -> bool:
         return bool(self.tariffs)
@@ -152,42 +182,73 @@ class TariffBook:
 
         Before the first tariff nothing is priced (None, None).
         """
-        tariff = self.at(start)
-        if tariff is None:
+        index = bisect_right(self.starts, start) - 1
+        if index < 0:
             return None, None
-        return tariff.prices(datetime.fromtimestamp(start, self.zone), spot)
+        # Wall time by arithmetic: datetime.fromtimestamp per quarter was most of the cost.
+        day, second = divmod(start + self.offset(start), DAY_S)
+        calendar = self._days.get(day)
+        if calendar is None:
+            # 1970-01-01 was a Thursday.
+            calendar = self._days[day] = ((day + 3) % 7, date.fromordinal(day + EPOCH_DAY).month)
+        key = (index, calendar[0], calendar[1], second // 60)
+        found = self._linear.get(key)
+        if found is None:
+            local = datetime.fromtimestamp(start, self.zone)
+            found = self._linear[key] = self.tariffs[index].linear(local)
+        return found[0].at(spot), found[1].at(spot)
+
+    def offset(self, ts: int) -> int:
+        """Return the zone's UTC offset at `ts`, looked up once per UTC day without a change."""
+        day = ts // DAY_S
+        offset = self._offsets.get(day)
+        if offset is None:
+            first, last = (
+                utc_offset(day * DAY_S, self.zone),
+                utc_offset(day * DAY_S + DAY_S - 1, self.zone),
+            )
+            offset = self._offsets[day] = first if first == last else CHANGING
+        return utc_offset(ts, self.zone) if offset == CHANGING else offset
 
     def fees(self, start: int, end: int) -> float:
         """Return the monthly fees incl. VAT falling on `[start, end)`, pro rata by time.
 
         A month's fee is shared equally among its days and a day's share by the seconds of the
         day covered, so days, hours and months add up to the month's fee (a 23-hour day's hours
-        carry a 23rd of its share each).
+        carry a 23rd of its share each). Each piece of a month is priced with the tariff valid
+        at its start; a tariff starts at a local midnight, so it cuts months at day boundaries.
         """
+        key = (start, end)
+        found = self._fees.get(key)
+        if found is not None:
+            return found
         total = 0.0
         ts = start
         while ts < end:
-            local = datetime.fromtimestamp(ts, self.zone).date()
-            first = local.replace(day=1)
-            month_start = local_midnight(first, self.zone)
+            first = datetime.fromtimestamp(ts, self.zone).date().replace(day=1)
             following = (first + timedelta(days=31)).replace(day=1)
-            month_end = local_midnight(following, self.zone)
-            change = self.next_change(month_start)
-            tariff = self.at(month_start)
-            if ts == month_start and month_end <= end and (change is None or change >= month_end):
-                # A whole month under one tariff: its fee, without visiting its days.
-                total += tariff.monthly_total if tariff is not None else 0.0
-                ts = month_end
-                continue
-            day_start = local_midnight(local, self.zone)
-            day_end = local_midnight(local + timedelta(days=1), self.zone)
-            tariff = self.at(day_start)
+            stop = min(end, local_midnight(following, self.zone))
+            change = self.next_change(ts)
+            if change is not None and change < stop:
+                stop = change
+            tariff = self.at(ts)
             if tariff is not None and tariff.monthly_fees:
-                days = (following - first).days
-                covered = min(end, day_end) - ts
-                total += tariff.monthly_total / days * covered / (day_end - day_start)
-            ts = min(end, day_end)
+                days = self._day_index(stop) - self._day_index(ts)
+                total += tariff.monthly_total * days / (following - first).days
+            ts = stop
+        if len(self._fees) > FEES_KEPT:
+            self._fees.clear()
+        self._fees[key] = total
         return total
+
+    def _day_index(self, ts: int) -> float:
+        """Return local days since 0001-01-01 at `ts`, the day's part by its own length."""
+        day = datetime.fromtimestamp(ts, self.zone).date()
+        midnight = local_midnight(day, self.zone)
+        if ts == midnight:
+            return float(day.toordinal())
+        length = local_midnight(day + timedelta(days=1), self.zone) - midnight
+        return day.toordinal() + (ts - midnight) / length
 
 
 def parse_days(text: str) -> frozenset[int]:

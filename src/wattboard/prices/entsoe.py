@@ -17,14 +17,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Final
+from typing import Final
+
+import httpx
 
 from wattboard.energy.prices import PERIOD_LENGTHS, PricePoint, per_kwh
 from wattboard.exceptions import PriceSourceError
 from wattboard.prices.areas import ENTSOE_AREAS
-
-if TYPE_CHECKING:
-    import httpx
 
 DEFAULT_URL: Final = "https://web-api.tp.entsoe.eu/api"
 RESOLUTIONS: Final = {"PT15M": 900, "PT60M": 3600, "PT1H": 3600}
@@ -162,7 +161,12 @@ class EntsoeSource:
             "periodEnd": _stamp(end),
             "securityToken": self._token,
         }
-        response = await client.get(self.url, params=params)
+        try:
+            response = await client.get(self.url, params=params)
+        except httpx.RequestError as err:
+            # The request's URL holds the token: never let it into a message or a log.
+            text = str(err).replace(self._token, "***") if self._token else str(err)
+            raise type(err)(text) from None
         # "No data" comes as an acknowledgement with status 200 (or 400 on some days).
         if response.status_code == 401:
             raise PriceSourceError("ENTSO-E refused the security token ([prices] token)")

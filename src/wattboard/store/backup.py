@@ -32,6 +32,7 @@ from typing import Final, Literal, TextIO
 from zoneinfo import ZoneInfo
 
 from wattboard.energy.plausible import split_implausible
+from wattboard.energy.prices import PricePoint
 from wattboard.energy.records import (
     PHASES,
     RECORD_FIELDS,
@@ -60,11 +61,12 @@ CSV_HEADER: Final = ("meter", "ts", "utc", "inverted", *RECORD_FIELDS[2:])
 
 @dataclass(frozen=True, slots=True)
 class ImportSummary:
-    """What an import added: minute records, gap records, and rollups without minutes."""
+    """What an import added: minute records, gap records, rollups without minutes, prices."""
 
     records: int
     gaps: int = 0
     quarters: int = 0
+    prices: int = 0
 
 
 # -- export --------------------------------------------------------------------------------------
@@ -168,10 +170,11 @@ def import_backup(
             records, dropped = _import_minutes(store, source, flips, progress)
             gaps = _import_gaps(store, source) + dropped
             quarters = store.adopt_quarters(_orphan_quarters(source))
+            prices = _import_prices(store, source)
         except sqlite3.DatabaseError as err:
             # Checked before the import, so this is a file changing under us: say so plainly.
             raise StoreError(f"{path} could not be read to the end: {err}") from err
-    return ImportSummary(records, gaps, quarters)
+    return ImportSummary(records, gaps, quarters, prices)
 
 
 def import_csv(
@@ -357,6 +360,12 @@ def _import_gaps(store: SqliteStore, source: sqlite3.Connection) -> int:
         [], [(meter, int(start), int(end), str(reason)) for meter, start, end, reason in rows]
     )
     return len(rows)
+
+
+def _import_prices(store: SqliteStore, source: sqlite3.Connection) -> int:
+    """Copy the backup's spot prices (a migrated backup from before prices has none)."""
+    rows = source.execute("SELECT start, end, price FROM prices ORDER BY start").fetchall()
+    return store.put_prices([PricePoint(int(s), int(e), float(p)) for s, e, p in rows])
 
 
 def _orphan_quarters(source: sqlite3.Connection) -> dict[int, MinuteSums]:

@@ -20,7 +20,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from wattboard.energy.flows import STORED_FLOW_FIELDS, Flows
-from wattboard.energy.money import Money, Pricer, combine_money, day_money
+from wattboard.energy.money import Money, Pricer, combine_money, days_flows_money, hour_flows
 from wattboard.energy.netting import Netting, bucket_flows
 from wattboard.energy.periods import HOUR, local_day, local_midnight, period
 from wattboard.energy.plausible import REASON as IMPLAUSIBLE
@@ -72,6 +72,14 @@ _FLOW_TOTALS: Final = ", ".join(f"total({name})" for name in STORED_FLOW_FIELDS)
 # The quarter table has a column per MinuteSums field, in field order.
 SUM_COLUMNS: Final = ", ".join(SUM_FIELDS)
 _SUM_SLOTS: Final = ", ".join("?" * (len(SUM_FIELDS) + 1))
+# A quarter's (import, export, self-consumption) as `settle` gives them at each netting's level.
+_QUARTER_FLOWS: Final = {
+    "phase": "start + 900, phase_import, phase_export, self_consumption_phase",
+    "minute": "start + 900, minute_import, minute_export, self_consumption_minute",
+    "15min": "start + 900, max(net, 0.0), max(-net, 0.0), "
+    "min(max(solar - max(-net, 0.0), 0.0), solar)",
+    "hour": "net, solar",  # settled per local hour by `hour_flows`
+}
 _DAY_SLOTS: Final = ", ".join("?" * (len(STORED_FLOW_FIELDS) + 3))
 
 
@@ -673,8 +681,14 @@ class SqliteStore:
         first, last = days[0][0], days[-1][1]
         # An hourly price point starts up to an hour before a quarter it covers.
         pricer = Pricer(self.prices(first - HOUR, last), book)
-        quarters = self.quarter_sums(first, last)
-        priced = day_money(quarters, days, netting=self.netting, pricer=pricer)
+        # Settled by SQLite, hours added up here: no MinuteSums built for years of quarters.
+        query = (
+            f"SELECT start, {_QUARTER_FLOWS[self.netting]} FROM quarters "
+            "WHERE start >= ? AND start < ? ORDER BY start"
+        )
+        rows = self._db.execute(query, (first, last)).fetchall()
+        flows = hour_flows(rows, book) if self.netting == "hour" else rows
+        priced = days_flows_money(flows, days, pricer)
         for (start, _), money in zip(days, priced, strict=True):
             self._day_money[start] = money
 
