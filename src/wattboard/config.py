@@ -270,7 +270,7 @@ class MongoSettings(_Section):
 
 
 class PriceSettings(_Section):
-    """Where day-ahead spot prices come from (`[prices]`); see the README, "Prices"."""
+    """Where day-ahead spot prices come from (`[prices]`); see the README, "Spot prices"."""
 
     source: Literal["entsoe", "elering", "none"] = "none"
     area: str = ""  # bidding zone: FI, SE3, DE-LU, ... (Elering: FI, EE, LV, LT)

@@ -20,6 +20,7 @@ from wattboard.exceptions import (
     DeviceUnreachableError,
     InvalidInputError,
     MigrationError,
+    PriceSourceError,
     ReplicaError,
     SchemaVersionError,
     StoreError,
@@ -58,6 +59,9 @@ FAILURES: Final[dict[type[WattboardError], Failure]] = {
         502, "Unexpected meter answer", "a meter's answer had an unexpected shape"
     ),
     DeviceRpcError: Failure(502, "Meter RPC error", "a meter answered with an RPC error"),
+    PriceSourceError: Failure(
+        502, "Price source error", "a spot price source failed; see the server log"
+    ),
 }
 
 
