@@ -167,6 +167,7 @@ def _check_served_app(url: str, profile: Path) -> None:
             ("/day", "Day"),
             ("/history", "History"),
             ("/settings", "Settings"),
+            ("/prices", "Prices"),
         ):
             page = client.get(path)
             assert page.status_code == 200, path

@@ -148,6 +148,7 @@ async function installableAndOffline() {
       ['/', 'Now · Wattboard'],
       ['/history', 'History · Wattboard'],
       ['/settings', 'Settings · Wattboard'],
+      ['/prices', 'Prices · Wattboard'],
       [`/day?date=${DAY}`, 'Day · Wattboard'],
     ]) {
       await page.goto(`${home.base}${path}`);
@@ -168,7 +169,7 @@ async function installableAndOffline() {
           const keys = await cache.keys();
           const paths = keys.map((k) => new URL(k.url).pathname);
           const complete =
-            ['/', '/day', '/history', '/settings'].every((p) => paths.includes(p)) &&
+            ['/', '/day', '/history', '/prices', '/settings'].every((p) => paths.includes(p)) &&
             paths.some((p) => p.startsWith('/_expo/static/js/'));
           return complete ? keys.length : 0;
         }, SHELL_CACHE),

@@ -462,6 +462,106 @@ async function scenario(browser, demo) {
     },
   );
 
+  // Money (issue 11): the demo has a Finnish tariff and fetches the emulator's spot prices.
+  // Amounts as the app shows them: euros and cents per kWh with two decimals, "−" for minus.
+  const signed = (x, digits) => `${Number(x.toFixed(2)) < 0 ? '−' : ''}${digits}`;
+  const euro = (x) => signed(x, `€${Math.abs(x).toFixed(2)}`);
+  const cents = (x) => signed(x * 100, `${Math.abs(x * 100).toFixed(2)} c/kWh`);
+  // The period holding this instant, as the API prices it (asked anew: periods end).
+  const currentPeriod = async () => {
+    const nowTs = Date.now() / 1000;
+    const span = `start=${Math.floor(nowTs - 3600)}&end=${Math.ceil(nowTs + 3600)}`;
+    const answer = await api(base, `/prices?${span}`);
+    const period = answer.periods.find((p) => p.start_ts <= nowTs && nowTs < p.end_ts);
+    if (!period) throw new Error(`the demo has no price for now (${answer.periods.length} near)`);
+    return period;
+  };
+
+  // Yesterday: a finished day, so its money no longer moves while the step compares it.
+  const finished = shift(date, -1);
+  await step(
+    'money-switch-day-and-history',
+    browser,
+    at(`/day?date=${finished}`),
+    async (phone) => {
+      const day = inScreen(phone, 'day');
+      const { money } = (await api(base, `/energy/day/${finished}`)).totals;
+      if (!money) throw new Error('the demo answers without money: no tariff?');
+      await day.getByTestId('energy-view-money').click();
+      await waitUntil('money totals', () => day.getByTestId('day-money-net').isVisible());
+      const shown = await label(day.getByTestId('day-money-net'));
+      if (shown !== `Net cost: ${euro(money.net_cost)}`) {
+        throw new Error(`${shown}, but the API says ${money.net_cost} ${money.currency}`);
+      }
+      await waitUntil('money bars', async () =>
+        /^\d\d:00: net cost /.test(await label(bars(phone, 'day', 'day-bars').first())),
+      );
+      await shot(phone, 'day-money');
+      // Remembered on this device: History opens in money, and so does a reload.
+      await phone.getByTestId('tab-history').click();
+      const history = inScreen(phone, 'history');
+      await history.getByTestId('history-money-savings').waitFor();
+      await phone.reload();
+      await history.getByTestId('history-money-net').waitFor({ timeout: 20_000 });
+      await shot(phone, 'history-money');
+      await history.getByTestId('energy-view-energy').click();
+      await history.getByTestId('history-totals-consumption').waitFor();
+    },
+  );
+
+  await step('prices-today-tomorrow-cheapest', browser, at('/prices'), async (phone) => {
+    const prices = inScreen(phone, 'prices');
+    await waitUntil('the current price', async () => {
+      const shown = await label(prices.getByTestId('prices-current')).catch(() => null);
+      return !!shown && shown.endsWith(`: ${cents((await currentPeriod()).import_price)}`);
+    });
+    // One bar per period of the site's today (15 minutes: 92, 96 or 100), the current marked.
+    const answer = await api(base, `/prices?start=${today()}&end=${shift(today(), 2)}`);
+    const periods = answer.periods.filter((p) => p.start.slice(0, 10) === today()).length;
+    const chart = prices.getByTestId('prices-today');
+    const drawn = () =>
+      chart
+        .locator('[data-testid^="price-"]')
+        .evaluateAll(
+          (els) =>
+            els.filter((e) => /^price-(\d+(-window)?|now)$/.test(e.getAttribute('data-testid')))
+              .length,
+        );
+    await waitUntil(`${periods} price bars`, async () => (await drawn()) === periods);
+    await chart.getByTestId('price-now').waitFor();
+    const tomorrow = answer.periods.some((p) => p.start.slice(0, 10) === shift(today(), 1));
+    await prices.getByTestId(tomorrow ? 'prices-tomorrow' : 'prices-tomorrow-missing').waitFor();
+    await prices.getByTestId('cheapest-duration-3').click();
+    const cheapest =
+      /^(Start (now|at \d\d:\d\d (today|tomorrow)), until \d\d:\d\d (today|tomorrow): −?[\d.]+ c\/kWh on average\.|Not enough prices ahead for 3 h)/;
+    await waitUntil('the cheapest 3 h', async () =>
+      cheapest.test(await text(prices.getByTestId('cheapest-result'))),
+    );
+    console.log(
+      `    ${periods} periods today; ${await text(prices.getByTestId('cheapest-result'))}`,
+    );
+    await shot(phone, 'prices');
+  });
+
+  await step('now-price-and-rate', browser, at('/'), async (phone) => {
+    const now = inScreen(phone, 'now');
+    const value = now.getByTestId('price-now-value');
+    await value.waitFor({ timeout: 20_000 });
+    await waitUntil('the price of this period', async () =>
+      (await label(value)).startsWith(
+        `Price now: ${cents((await currentPeriod()).import_price)}, full import price`,
+      ),
+    );
+    const rate =
+      /^(Spending €[\d.]+ per hour|Earning €[\d.]+ per hour|Paying €[\d.]+ per hour|Neither buying nor selling)/;
+    await waitUntil('what the grid costs or earns per hour', async () =>
+      rate.test(await text(now.getByTestId('price-now-rate'))),
+    );
+    console.log(`    ${await label(value)} · ${await text(now.getByTestId('price-now-rate'))}`);
+    await now.getByTestId('card-price-now').scrollIntoViewIfNeeded();
+    await shot(phone, 'now-price');
+  });
+
   await step('desktop-dark', browser, at('/', { options: DESK }), async (desk) => {
     await inScreen(desk, 'now').getByTestId('meter-grid').waitFor({ timeout: 20_000 });
     await sleep(500);

@@ -1,9 +1,9 @@
-// Wattboard's service worker, hand-written (no Workbox: the app shell is four pages and their
+// Wattboard's service worker, hand-written (no Workbox: the app shell is five pages and their
 // hashed bundles, and a build step that injects a precache list would have to run in every
 // export path). It keeps the app openable offline; the data itself comes from the app's own
 // saved query cache, with its age. The API is never cached here: answers must be live or absent.
 const SHELL = 'wattboard-shell-v1';
-const PAGES = ['/', '/day', '/history', '/settings'];
+const PAGES = ['/', '/day', '/history', '/prices', '/settings'];
 const ASSET = /^\/(_expo\/static|assets|icons)\//;
 
 // Install: fetch every page and the files they name (bundles, CSS, icons), so the first offline

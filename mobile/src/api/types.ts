@@ -13,6 +13,11 @@ export type PowerBucket = Schemas['PowerBucketOut'];
 export type Energy = Schemas['EnergyOut'];
 export type EnergyBucket = Schemas['BucketOut'];
 export type Flows = Schemas['FlowsOut'];
+/** `money` of totals and buckets (null: no tariff); amounts incl. VAT, rounded to 0.0001. */
+export type Money = Schemas['MoneyOut'];
+/** GET /prices and its settlement periods (15 or 60 minutes). */
+export type Prices = Schemas['PricesOut'];
+export type PricePeriod = Schemas['PricePeriodOut'];
 export type EnergyPeriod = Energy['period'];
 /** RFC 9457 problem details, the body of every 4xx/5xx. */
 export type Problem = Schemas['Problem'];

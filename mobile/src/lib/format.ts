@@ -59,3 +59,45 @@ export function formatAge(seconds: number): string {
   const days = Math.floor(hours / 24);
   return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
 }
+
+const CURRENCY_SYMBOLS: Record<string, string> = { EUR: '€', USD: '$', GBP: '£' };
+
+/** 1.2756 EUR → "€1.28", −0.5 EUR → "−€0.50", 12.4 SEK → "12.40 SEK". */
+export function formatMoney(amount: number | null | undefined, currency: string | null): string {
+  if (amount == null || !Number.isFinite(amount)) return DASH;
+  const digits = groupThousands(Math.abs(amount), 2);
+  const sign = amount < 0 && Number(Math.abs(amount).toFixed(2)) !== 0 ? '−' : '';
+  const symbol = currency ? CURRENCY_SYMBOLS[currency] : undefined;
+  if (symbol) return `${sign}${symbol}${digits}`;
+  return `${sign}${digits}${currency ? ` ${currency}` : ''}`;
+}
+
+/**
+ * A price per kWh. Euro prices read in cents, as Nordic bills and price apps show them
+ * ("12.34 c/kWh"); other currencies in their unit with four decimals.
+ */
+export function formatPrice(perKwh: number | null | undefined, currency: string | null): string {
+  if (perKwh == null || !Number.isFinite(perKwh)) return DASH;
+  if (currency === 'EUR') return `${groupThousands(perKwh * 100, 2)} c/kWh`;
+  return `${groupThousands(perKwh, 4)} ${currency ? `${currency}/kWh` : '/kWh'}`;
+}
+
+/** The unit formatPrice uses for `currency` (for an axis title). */
+export function priceUnit(currency: string | null): string {
+  return currency === 'EUR' ? 'c/kWh' : currency ? `${currency}/kWh` : '/kWh';
+}
+
+/** An axis label of a price axis in priceUnit(currency), the same decimals on every tick. */
+export function formatPriceTick(perKwh: number, currency: string | null, step: number): string {
+  const scale = currency === 'EUR' ? 100 : 1;
+  return groupThousands(perKwh * scale, tickDecimals(step * scale));
+}
+
+/** An axis label of money, no unit, the same decimals on every tick. */
+export function formatMoneyTick(amount: number, step: number): string {
+  return groupThousands(amount, tickDecimals(step));
+}
+
+function tickDecimals(step: number): number {
+  return step >= 1 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3;
+}

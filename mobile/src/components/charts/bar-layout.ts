@@ -1,6 +1,7 @@
 // Geometry of the stacked energy bars, in pixels, as a pure function (the tests check it with
 // real numbers). Above the axis: self-consumed solar at the bottom, grid import on top, so the
 // bar is the consumption. Below the axis: grid export. One scale for both directions.
+// Money bars use the same geometry: fixed fees at the bottom, energy costs on top, revenue below.
 import { niceStep, plotArea, type Padding, type Plot } from './scale';
 
 export interface StackValues {
@@ -54,6 +55,8 @@ export function layoutBars(
   width: number,
   height: number,
   pad: Padding = BAR_PADDING,
+  /** The least span of the axis, in the values' unit (Wh; money bars pass their own). */
+  minRange: number = MIN_RANGE_WH,
 ): BarLayout {
   const plot = plotArea(width, height, pad);
   const up = Math.max(
@@ -61,7 +64,7 @@ export function layoutBars(
     ...values.map((v) => positive(v.selfConsumption) + positive(v.gridImport)),
   );
   const down = Math.max(0, ...values.map((v) => positive(v.gridExport)));
-  const step = niceStep(Math.max(up + down, MIN_RANGE_WH));
+  const step = niceStep(Math.max(up + down, minRange));
   const top = Math.max(step, Math.ceil(up / step) * step);
   const bottom = Math.ceil(down / step) * step;
   const pxPerWh = plot.height / (top + bottom);

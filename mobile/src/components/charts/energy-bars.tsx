@@ -3,8 +3,16 @@
 import { useState } from 'react';
 import { Pressable, StyleSheet, View } from 'react-native';
 import Svg, { G, Line, Rect, Text as SvgText } from 'react-native-svg';
-import type { EnergyBucket } from '@/api/types';
-import { formatEnergy, formatEnergyTick, formatPercent, type EnergyUnit } from '@/lib/format';
+import { moneyOf } from '@/lib/money';
+import type { EnergyBucket, Money } from '@/api/types';
+import {
+  formatEnergy,
+  formatEnergyTick,
+  formatMoney,
+  formatMoneyTick,
+  formatPercent,
+  type EnergyUnit,
+} from '@/lib/format';
 import { bucketLabel, bucketTitle, type PeriodKind } from '@/lib/periods';
 import { chartFont, type Palette } from '@/lib/theme';
 import { layoutBars, type StackValues } from './bar-layout';
@@ -22,6 +30,8 @@ export interface EnergyBarsProps {
   height?: number;
   selected?: number | null;
   onSelect?: (index: number) => void;
+  /** Money instead of energy: cost above the axis, revenue below, in this currency. */
+  currency?: string | null;
   /** Fixed width (tests); otherwise the chart fills its container. */
   width?: number;
   testID?: string;
@@ -33,6 +43,48 @@ export function stackOf(bucket: EnergyBucket): StackValues {
     gridImport: bucket.grid_import,
     gridExport: bucket.grid_export,
   };
+}
+
+/** The least span of a money axis (currency units): an empty chart reads 0 … 0.1. */
+export const MIN_RANGE_MONEY = 0.1;
+
+/**
+ * Money as bars: fixed fees at the bottom and the energy's cost on top (together the cost),
+ * revenue below the axis. A negative amount changes side: export at a negative price is a
+ * cost, import at a negative price an income. A bucket without money draws nothing.
+ */
+export function moneyStackOf(money: Money | null): StackValues {
+  if (!money) return { selfConsumption: 0, gridImport: 0, gridExport: 0 };
+  const pos = (x: number) => Math.max(0, x);
+  return {
+    selfConsumption: pos(money.fixed_fees),
+    gridImport: pos(money.import_cost) + pos(-money.export_revenue),
+    gridExport: pos(money.export_revenue) + pos(-money.import_cost),
+  };
+}
+
+/** What a money bar says to a screen reader (and the tests). */
+export function describeMoneyBucket(
+  kind: PeriodKind,
+  bucket: EnergyBucket,
+  siblingKeys: readonly string[] = [],
+  firstTs?: number | null,
+): string {
+  const title = bucketTitle(kind, bucket.key, siblingKeys);
+  const money = moneyOf(bucket);
+  if (!money) return `${title}: no prices`;
+  const c = money.currency;
+  const parts = [
+    `${title}: net cost ${formatMoney(money.net_cost, c)}`,
+    `import ${formatMoney(money.import_cost, c)}`,
+    `fixed fees ${formatMoney(money.fixed_fees, c)}`,
+    `export revenue ${formatMoney(money.export_revenue, c)}`,
+    `solar saved ${formatMoney(money.solar_savings, c)}`,
+  ];
+  if (firstTs != null && bucket.end_ts <= firstTs) parts.push('before this installation');
+  else if (money.priced == null) parts.push('no energy');
+  else if (money.priced < 0.99) parts.push(`${formatPercent(money.priced)} of the energy priced`);
+  return parts.join(', ');
 }
 
 export function describeBucket(
@@ -66,11 +118,25 @@ export function EnergyBars({
   selected = null,
   onSelect,
   width: fixedWidth,
+  currency,
   testID = 'energy-bars',
 }: EnergyBarsProps) {
   const [measured, setMeasured] = useState(0);
   const width = fixedWidth ?? measured;
-  const layout = layoutBars(buckets.map(stackOf), width, height);
+  const money = currency !== undefined;
+  const layout = money
+    ? layoutBars(
+        buckets.map((b) => moneyStackOf(moneyOf(b))),
+        width,
+        height,
+        undefined,
+        MIN_RANGE_MONEY,
+      )
+    : layoutBars(buckets.map(stackOf), width, height);
+  // Money: fees in the muted colour under the energy's cost; revenue in the export colour.
+  const colors = money
+    ? { bottom: palette.muted, top: palette.gridImport, below: palette.gridExport }
+    : { bottom: palette.solar, top: palette.gridImport, below: palette.gridExport };
   const every = labelEvery(buckets.length, layout.slot, kind === 'year' ? 26 : 22);
   const keys = buckets.map((b) => b.key);
   return (
@@ -102,16 +168,19 @@ export function EnergyBars({
                   textAnchor="end"
                   fontFamily={chartFont}
                 >
-                  {formatEnergyTick(Math.abs(tick.value), unit, layout.step)}
+                  {money
+                    ? formatMoneyTick(Math.abs(tick.value), layout.step)
+                    : formatEnergyTick(Math.abs(tick.value), unit, layout.step)}
                 </SvgText>
               </G>
             ))}
             <SvgText x={4} y={10} fontSize={10} fill={palette.muted} fontFamily={chartFont}>
-              {unit}
+              {money ? (currency ?? '') : unit}
             </SvgText>
             {layout.bars.map((bar, i) => {
               const bucket = buckets[i]!;
-              const partial = bucket.coverage != null && bucket.coverage < 0.99;
+              const share = money ? moneyOf(bucket)?.priced : bucket.coverage;
+              const partial = share != null && share < 0.99;
               const isSelected = selected === i;
               return (
                 <G key={bucket.key}>
@@ -127,28 +196,28 @@ export function EnergyBars({
                   ) : null}
                   <G opacity={partial ? 0.6 : 1}>
                     <Rect
-                      testID={`bar-${i}-solar`}
+                      testID={`bar-${i}-${money ? 'fees' : 'solar'}`}
                       x={bar.x}
                       y={bar.solar.y}
                       width={bar.width}
                       height={bar.solar.height}
-                      fill={palette.solar}
+                      fill={colors.bottom}
                     />
                     <Rect
-                      testID={`bar-${i}-import`}
+                      testID={`bar-${i}-${money ? 'cost' : 'import'}`}
                       x={bar.x}
                       y={bar.grid.y}
                       width={bar.width}
                       height={bar.grid.height}
-                      fill={palette.gridImport}
+                      fill={colors.top}
                     />
                     <Rect
-                      testID={`bar-${i}-export`}
+                      testID={`bar-${i}-${money ? 'revenue' : 'export'}`}
                       x={bar.x}
                       y={bar.export.y}
                       width={bar.width}
                       height={bar.export.height}
-                      fill={palette.gridExport}
+                      fill={colors.below}
                     />
                   </G>
                   {i % every === 0 ? (
@@ -184,7 +253,11 @@ export function EnergyBars({
               key={bucket.key}
               testID={`bar-${i}`}
               accessibilityRole="button"
-              accessibilityLabel={describeBucket(kind, bucket, unit, keys, firstTs)}
+              accessibilityLabel={
+                money
+                  ? describeMoneyBucket(kind, bucket, keys, firstTs)
+                  : describeBucket(kind, bucket, unit, keys, firstTs)
+              }
               accessibilityState={{ selected: selected === i }}
               onPress={() => onSelect(i)}
               style={{

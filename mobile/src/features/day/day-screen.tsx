@@ -11,12 +11,15 @@ import { Button } from '@/components/ui/button';
 import { EnergyLegend, Legend } from '@/components/ui/legend';
 import { ErrorNotice } from '@/components/ui/notice';
 import { Screen } from '@/components/ui/screen';
+import { moneyOf } from '@/lib/money';
 import { useConnection, useUnits } from '@/features/connection/connection-provider';
 import { useEnergy, useSiteToday } from '@/features/energy/api';
 import { BucketDetail } from '@/features/energy/bucket-detail';
 import { DataAge, fromCache } from '@/features/energy/data-age';
+import { EnergyViewSwitch, MoneyLegend, MoneyTotals } from '@/features/energy/money-totals';
 import { PeriodNav } from '@/features/energy/period-nav';
 import { Totals } from '@/features/energy/totals';
+import { useMoneyView } from '@/features/energy/view-preference';
 import { addDays, isDateKey, periodLabel } from '@/lib/periods';
 import { usePalette } from '@/lib/theme';
 import { useClock } from '@/lib/use-clock';
@@ -55,6 +58,11 @@ function DayContent() {
   const selectedIndex = selected?.date === date ? selected.index : null;
   const selectedBucket = selectedIndex !== null ? energyData?.buckets[selectedIndex] : undefined;
   const curveData = curve.data?.date === date ? curve.data : undefined;
+  const totalsMoney = energyData ? moneyOf(energyData.totals) : null;
+  // The previous day's answer while this one loads: the switch stays put.
+  const { view, setView, currency, showMoney } = useMoneyView(
+    energy.data ? moneyOf(energy.data.totals) : null,
+  );
   const span = energyData
     ? { startTs: energyData.start_ts, endTs: energyData.end_ts }
     : curveData && curveData.buckets.length
@@ -91,7 +99,10 @@ function DayContent() {
           now={now}
         />
       ) : null}
-      <Card title="Energy by hour" testID="card-day-bars">
+      {currency ? (
+        <EnergyViewSwitch view={view} onChange={setView} unit={units.energy} currency={currency} />
+      ) : null}
+      <Card title={showMoney ? 'Money by hour' : 'Energy by hour'} testID="card-day-bars">
         <View {...swipe} style={{ opacity: energyData ? 1 : 0.4 }}>
           <EnergyBars
             testID="day-bars"
@@ -100,14 +111,20 @@ function DayContent() {
             firstTs={energyData?.first_ts}
             unit={units.energy}
             palette={palette}
-            label={`Energy per hour on ${label}: solar used, grid import above the line, export below`}
+            label={
+              showMoney
+                ? `Money per hour on ${label}: fixed fees and energy cost above the line, export revenue below`
+                : `Energy per hour on ${label}: solar used, grid import above the line, export below`
+            }
+            currency={showMoney ? currency : undefined}
             selected={selectedIndex}
             onSelect={(index) => setSelected(index === selectedIndex ? null : { date, index })}
           />
         </View>
-        <EnergyLegend />
+        {showMoney ? <MoneyLegend /> : <EnergyLegend />}
         {selectedBucket ? (
           <BucketDetail
+            money={showMoney}
             kind="day"
             bucket={selectedBucket}
             siblingKeys={(energyData?.buckets ?? []).map((b) => b.key)}
@@ -120,7 +137,9 @@ function DayContent() {
         )}
       </Card>
       <Card title="Totals" testID="card-day-totals">
-        {energyData ? (
+        {showMoney && totalsMoney ? (
+          <MoneyTotals money={totalsMoney} testID="day-money" />
+        ) : energyData ? (
           <Totals
             flows={energyData.totals}
             unit={units.energy}

@@ -1,10 +1,12 @@
 // The numbers of one tapped bar, and the way down (year → month → day).
 import { StyleSheet, Text, View } from 'react-native';
+import { moneyOf } from '@/lib/money';
 import type { EnergyBucket } from '@/api/types';
 import { Button } from '@/components/ui/button';
 import type { EnergyUnit } from '@/lib/format';
 import { bucketTitle, type PeriodKind } from '@/lib/periods';
 import { usePalette } from '@/lib/theme';
+import { MoneyTotals } from './money-totals';
 import { Totals } from './totals';
 
 export function BucketDetail({
@@ -16,6 +18,7 @@ export function BucketDetail({
   drillLabel,
   onDrill,
   onClose,
+  money: showMoney = false,
 }: {
   kind: PeriodKind;
   bucket: EnergyBucket;
@@ -27,8 +30,11 @@ export function BucketDetail({
   drillLabel?: string;
   onDrill?: () => void;
   onClose: () => void;
+  /** The bucket's money instead of its energy (the money view of the bars). */
+  money?: boolean;
 }) {
   const palette = usePalette();
+  const money = showMoney ? moneyOf(bucket) : null;
   return (
     <View testID="bucket-detail" style={[styles.box, { borderColor: palette.accent }]}>
       <View style={styles.header}>
@@ -37,12 +43,16 @@ export function BucketDetail({
         </Text>
         <Button compact label="Close" accessibilityLabel="Close the details" onPress={onClose} />
       </View>
-      <Totals
-        flows={bucket}
-        unit={unit}
-        installed={{ endTs: bucket.end_ts, firstTs }}
-        testID="bucket-totals"
-      />
+      {money ? (
+        <MoneyTotals money={money} testID="bucket-money" />
+      ) : (
+        <Totals
+          flows={bucket}
+          unit={unit}
+          installed={{ endTs: bucket.end_ts, firstTs }}
+          testID="bucket-totals"
+        />
+      )}
       {onDrill && drillLabel ? (
         <Button testID="drill-down" variant="primary" label={drillLabel} onPress={onDrill} />
       ) : null}

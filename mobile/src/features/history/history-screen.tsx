@@ -10,11 +10,14 @@ import { EnergyLegend } from '@/components/ui/legend';
 import { ErrorNotice } from '@/components/ui/notice';
 import { Screen } from '@/components/ui/screen';
 import { Segmented } from '@/components/ui/segmented';
+import { moneyOf } from '@/lib/money';
 import { useConnection, useUnits } from '@/features/connection/connection-provider';
 import { useEnergy, useSiteToday } from '@/features/energy/api';
 import { BucketDetail } from '@/features/energy/bucket-detail';
+import { EnergyViewSwitch, MoneyLegend, MoneyTotals } from '@/features/energy/money-totals';
 import { PeriodNav } from '@/features/energy/period-nav';
 import { Totals } from '@/features/energy/totals';
+import { useMoneyView } from '@/features/energy/view-preference';
 import {
   drillDown,
   firstDay,
@@ -35,6 +38,12 @@ const KINDS: { value: HistoryKind; label: string; accessibilityLabel: string }[]
   { value: 'year', label: 'Year', accessibilityLabel: 'Show a year, by month' },
   { value: 'years', label: 'All years', accessibilityLabel: 'Show all years' },
 ];
+const MONEY_OF: Record<HistoryKind, string> = {
+  week: 'Money per day',
+  month: 'Money per day',
+  year: 'Money per month',
+  years: 'Money per year',
+};
 const UNIT_OF: Record<HistoryKind, string> = {
   week: 'Energy per day',
   month: 'Energy per day',
@@ -97,6 +106,11 @@ function HistoryContent() {
     else show(target.kind as HistoryKind, target.key);
   };
   const label = periodLabel(kind, key);
+  const totalsMoney = data ? moneyOf(data.totals) : null;
+  // The previous period's answer while this one loads: the switch stays put.
+  const { view, setView, currency, showMoney } = useMoneyView(
+    energy.data ? moneyOf(energy.data.totals) : null,
+  );
 
   return (
     <Screen testID="screen-history">
@@ -134,7 +148,10 @@ function HistoryContent() {
           now={now}
         />
       ) : null}
-      <Card title={UNIT_OF[kind]} testID="card-history-bars">
+      {currency ? (
+        <EnergyViewSwitch view={view} onChange={setView} unit={units.energy} currency={currency} />
+      ) : null}
+      <Card title={showMoney ? MONEY_OF[kind] : UNIT_OF[kind]} testID="card-history-bars">
         <View {...swipe} style={{ opacity: data ? 1 : 0.4 }}>
           <EnergyBars
             testID="history-bars"
@@ -143,14 +160,20 @@ function HistoryContent() {
             firstTs={data?.first_ts}
             unit={units.energy}
             palette={palette}
-            label={`${UNIT_OF[kind]}, ${label}: solar used, grid import above the line, export below`}
+            label={
+              showMoney
+                ? `${MONEY_OF[kind]}, ${label}: fixed fees and energy cost above the line, export revenue below`
+                : `${UNIT_OF[kind]}, ${label}: solar used, grid import above the line, export below`
+            }
+            currency={showMoney ? currency : undefined}
             selected={selectedIndex}
             onSelect={(index) => setSelected(index === selectedIndex ? null : { id, index })}
           />
         </View>
-        <EnergyLegend />
+        {showMoney ? <MoneyLegend /> : <EnergyLegend />}
         {bucket ? (
           <BucketDetail
+            money={showMoney}
             kind={kind}
             bucket={bucket}
             siblingKeys={(data?.buckets ?? []).map((b) => b.key)}
@@ -168,7 +191,9 @@ function HistoryContent() {
         )}
       </Card>
       <Card title={`Totals, ${label}`} testID="card-history-totals">
-        {data ? (
+        {showMoney && totalsMoney ? (
+          <MoneyTotals money={totalsMoney} testID="history-money" />
+        ) : data ? (
           <Totals
             flows={data.totals}
             unit={units.energy}

@@ -1,4 +1,5 @@
-// Now: the live flows (solar → home ↔ grid), each meter's phases, and today's totals.
+// Now: the live flows (solar → home ↔ grid), today's totals, the price of this moment and what
+// the grid flow costs or earns, and each meter's phases.
 import { router, useIsFocused } from 'expo-router';
 import { StyleSheet, Text, useWindowDimensions, View } from 'react-native';
 import { AfterHydration } from '@/components/ui/after-hydration';
@@ -9,6 +10,7 @@ import { Screen } from '@/components/ui/screen';
 import { useConnection, useUnits } from '@/features/connection/connection-provider';
 import { useEnergy, useSiteToday } from '@/features/energy/api';
 import { Totals } from '@/features/energy/totals';
+import { usePrices } from '@/features/prices/api';
 import { formatPower } from '@/lib/format';
 import { usePalette } from '@/lib/theme';
 import { useAppActive } from '@/lib/use-app-active';
@@ -17,6 +19,7 @@ import { dataAge, STALE_AFTER_S, useLivePower } from './api';
 import { FlowDiagram } from './flow-diagram';
 import { LiveStatus } from './live-status';
 import { MeterCard, meterAge } from './phase-detail';
+import { PriceNow } from './price-now';
 
 export default function NowScreen() {
   return <AfterHydration testID="screen-now">{() => <NowContent />}</AfterHydration>;
@@ -37,6 +40,7 @@ function NowContent() {
   // The server's local time names the site's day, whatever zone this device is in.
   const today = sample?.time.slice(0, 10) ?? siteToday;
   const energy = useEnergy('day', today, { today, poll: visible });
+  const prices = usePrices({ enabled: visible });
   const { width } = useWindowDimensions();
   const wide = width >= 820;
 
@@ -127,6 +131,17 @@ function NowContent() {
           ) : null}
         </Card>
       </View>
+      {prices.data && prices.data.periods.length ? (
+        // Prices are optional on Now: a server without them (or failing them) shows no card.
+        <Card title="Price now" testID="card-price-now">
+          <PriceNow
+            prices={prices.data}
+            gridW={sample?.grid_w}
+            nowTs={Math.floor(now / 1000)}
+            unit={units.power}
+          />
+        </Card>
+      ) : null}
       {sample && sample.meters.length ? (
         <View style={styles.meters}>
           {sample.meters.map((meter) => (

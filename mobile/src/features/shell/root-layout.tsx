@@ -1,4 +1,4 @@
-// The app's frame: query client, connection, theme, the four tabs, and over them the offline
+// The app's frame: query client, connection, theme, the five tabs, and over them the offline
 // banner and (first use from a cloud API) the token prompt.
 import { QueryClientProvider } from '@tanstack/react-query';
 import { DarkTheme, DefaultTheme, ThemeProvider } from 'expo-router';
@@ -13,7 +13,7 @@ import { registerServiceWorker } from '@/lib/service-worker';
 import { usePalette } from '@/lib/theme';
 import { ConnectionBadge } from './connection-badge';
 import { OfflineBanner } from './offline-banner';
-import { DayIcon, HistoryIcon, NowIcon, SettingsIcon } from './tab-icons';
+import { DayIcon, HistoryIcon, NowIcon, PricesIcon, SettingsIcon } from './tab-icons';
 
 export default function RootLayout() {
   const [queryClient] = useState(createQueryClient);
@@ -81,6 +81,15 @@ function ThemedTabs() {
               tabBarAccessibilityLabel: 'History: weeks, months and years',
               tabBarButtonTestID: 'tab-history',
               tabBarIcon: ({ color, size }) => <HistoryIcon color={color} size={size} />,
+            }}
+          />
+          <Tabs.Screen
+            name="prices"
+            options={{
+              title: 'Prices',
+              tabBarAccessibilityLabel: 'Prices: today, tomorrow and the cheapest hours',
+              tabBarButtonTestID: 'tab-prices',
+              tabBarIcon: ({ color, size }) => <PricesIcon color={color} size={size} />,
             }}
           />
           <Tabs.Screen

@@ -37,6 +37,15 @@ export function HistoryIcon({ color, size }: IconProps) {
   );
 }
 
+export function PricesIcon({ color, size }: IconProps) {
+  return (
+    <Svg width={size} height={size} viewBox="0 0 24 24">
+      <Path d="M3 12 L12 3 H20 V11 L11 20 Z" {...stroke(color)} />
+      <Circle cx={16} cy={7} r={1.5} fill={color} />
+    </Svg>
+  );
+}
+
 export function SettingsIcon({ color, size }: IconProps) {
   return (
     <Svg width={size} height={size} viewBox="0 0 24 24">
