@@ -414,6 +414,10 @@ class AlertSettings(_Section):
     ntfy: NtfySettings | None = None
     webhook: WebhookSettings | None = None
     email: EmailSettings | None = None
+    # With `[mqtt]` set, alerts also go to `<topic prefix>/alert` on that broker.
+    mqtt: bool = True
+    mqtt_timeout_s: float = Field(default=10.0, gt=0, le=120.0)
+    mqtt_retries: int = Field(default=5, ge=0, le=20)
 
 
 class PriceSettings(_Section):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from pathlib import Path
 
 from tests.alerts.receivers import SMTP_PASSWORD, SMTP_USER, http_receiver, smtp_server
+from tests.mosquitto import Broker, free_port, needs_mosquitto, recorder, running, wait_for
 
 
 async def _alert_test(config: Path, *extra: str) -> tuple[int, str, str]:
@@ -76,7 +78,7 @@ async def test_alert_test_without_channels_says_what_to_add(tmp_path: Path) -> N
     config.write_text('[site]\ntimezone = "UTC"\n', encoding="utf-8")
     code, _, err = await _alert_test(config, "test")
     assert code == 1
-    assert "no alert channel configured: add [alerts.ntfy], [alerts.webhook] or" in err
+    assert "no alert channel configured: add [alerts.ntfy], [alerts.webhook]," in err
 
 
 async def test_alert_with_an_unknown_action_is_bad_usage(tmp_path: Path) -> None:
@@ -85,3 +87,41 @@ async def test_alert_with_an_unknown_action_is_bad_usage(tmp_path: Path) -> None
     code, _, err = await _alert_test(config, "send")
     assert code == 2
     assert "unknown action 'send'; expected: test" in err
+
+
+@needs_mosquitto
+async def test_alert_test_publishes_on_the_mqtt_broker(tmp_path: Path) -> None:
+    with running(Broker(tmp_path / "broker")) as broker:
+        async with recorder(broker.port, "wattboard/cabin/#") as received:
+            config = tmp_path / "wattboard.toml"
+            config.write_text(
+                '[site]\nid = "cabin"\ntimezone = "UTC"\n\n'
+                f'[mqtt]\nhost = "127.0.0.1"\nport = {broker.port}\n',
+                encoding="utf-8",
+            )
+            code, out, err = await _alert_test(config, "test")
+            assert code == 0, err
+            assert out.splitlines() == [
+                f"mqtt     wattboard/cabin/alert on 127.0.0.1:{broker.port}: sent"
+            ]
+            await wait_for(lambda: received.last("wattboard/cabin/alert") is not None)
+    body = json.loads(received.last("wattboard/cabin/alert") or "")
+    assert (body["event"], body["site"], body["title"]) == ("test", "cabin", "[cabin] Test alert")
+    # An alert is news only when it happens: not kept for clients that connect later.
+    assert [retained for _, _, retained in received.messages] == [False]
+
+
+@needs_mosquitto
+async def test_alert_test_reports_an_unreachable_broker(tmp_path: Path) -> None:
+    config = tmp_path / "wattboard.toml"
+    config.write_text(
+        '[site]\nid = "cabin"\ntimezone = "UTC"\n\n'
+        f'[alerts]\nmqtt_timeout_s = 2\n\n[mqtt]\nhost = "127.0.0.1"\nport = {free_port()}\n',
+        encoding="utf-8",
+    )
+    code, out, _ = await _alert_test(config, "test")
+    assert code == 1
+    (line,) = out.splitlines()
+    assert line.startswith("mqtt     wattboard/cabin/alert on 127.0.0.1:")
+    assert "FAILED: MQTT broker mqtt://127.0.0.1:" in line
+    assert line.endswith("Connection refused")

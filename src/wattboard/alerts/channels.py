@@ -2,8 +2,8 @@
 
 A channel implements `Channel` (a name and `send`); `Delivery` gives each one a queue and a
 worker, so a slow or unreachable channel delays only its own messages, never the others nor
-collection. An MQTT channel (the `[mqtt]` broker of the Home Assistant integration) is to be one
-more `Channel`, added in `build_channels`.
+collection. With `[mqtt]` configured (the Home Assistant broker), alerts are also published
+there, as the webhook's JSON on `<topic prefix>/alert`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import json
 import logging
 import smtplib
 import ssl
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.header import Header
 from email.message import EmailMessage
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import httpx
 
@@ -27,6 +28,9 @@ from wattboard.alerts.tracker import Message
 from wattboard.backoff import Backoff
 from wattboard.collector.episodes import Episode
 from wattboard.config import AlertSettings, EmailSettings, NtfySettings, WebhookSettings
+
+if TYPE_CHECKING:
+    from wattboard.config import MqttSettings
 
 log = logging.getLogger(__name__)
 # Messages waiting for one channel; beyond this the oldest are dropped (a channel down for days).
@@ -175,8 +179,42 @@ class EmailChannel:
             smtp.send_message(mail)
 
 
-def build_channels(settings: AlertSettings, http: httpx.AsyncClient | None) -> list[Channel]:
-    """Return a channel for each configured section of `[alerts]` (HTTP ones need `http`)."""
+class MqttChannel:
+    """Each message as the webhook's JSON on `<topic prefix>/alert` of the `[mqtt]` broker.
+
+    Not retained (an old alert is no news to a client that connects later), QoS 1. One
+    connection per message: alerts are rare, and the Home Assistant bridge's own connection
+    may be the one that is down.
+    """
+
+    name = "mqtt"
+
+    def __init__(self, settings: MqttSettings, site: str, timeout: float, retries: int) -> None:
+        self.settings = settings
+        self.topic = f"{settings.prefix(site)}/alert"
+        self.timeout = timeout
+        self.retries = retries
+
+    async def send(self, message: Message) -> None:
+        # aiomqtt is loaded only with [mqtt]; `Delivery` retries, so one attempt here.
+        from wattboard.mqtt.link import Message as Publish  # noqa: PLC0415
+        from wattboard.mqtt.link import MqttPublishError, publish_once  # noqa: PLC0415
+
+        payload = json.dumps(webhook_body(message), ensure_ascii=False)
+        try:
+            await publish_once(self.settings, [Publish(self.topic, payload, qos=1)], attempts=1)
+        except MqttPublishError as err:
+            raise ChannelError(str(err)) from err
+
+
+def build_channels(
+    settings: AlertSettings,
+    http: httpx.AsyncClient | None,
+    mqtt: MqttSettings | None = None,
+    site: str = "",
+) -> list[Channel]:
+    """Return a channel for each configured section of `[alerts]` (HTTP ones need `http`),
+    and one for the `[mqtt]` broker when there is one and `[alerts] mqtt` is on."""
     channels: list[Channel] = []
     if settings.ntfy is not None and http is not None:
         channels.append(NtfyChannel(settings.ntfy, http))
@@ -184,6 +222,8 @@ def build_channels(settings: AlertSettings, http: httpx.AsyncClient | None) -> l
         channels.append(WebhookChannel(settings.webhook, http))
     if settings.email is not None:
         channels.append(EmailChannel(settings.email))
+    if mqtt is not None and settings.mqtt:
+        channels.append(MqttChannel(mqtt, site, settings.mqtt_timeout_s, settings.mqtt_retries))
     return channels
 
 

@@ -66,7 +66,7 @@ class AlertService:
         if channels is None:
             if self.rules.ntfy is not None or self.rules.webhook is not None:
                 self._http = httpx.AsyncClient()
-            channels = build_channels(self.rules, self._http)
+            channels = build_channels(self.rules, self._http, settings.mqtt, settings.site.id)
         self.deliveries = [Delivery(channel) for channel in channels]
         self.tracker = Tracker(settings.site.id, self.rules.repeat_hours * 3600.0)
         self._started = monotonic()

@@ -58,11 +58,11 @@ def test_message(settings: Settings, now: float) -> Message:
 
 async def _test(settings: Settings) -> list[tuple[tuple[str, str], str | None]]:
     async with httpx.AsyncClient() as http:
-        channels = build_channels(settings.alerts, http)
+        channels = build_channels(settings.alerts, http, settings.mqtt, settings.site.id)
         if not channels:
             raise ConfigError(
-                "no alert channel configured: add [alerts.ntfy], [alerts.webhook] or "
-                "[alerts.email] (see the README, Alerts)"
+                "no alert channel configured: add [alerts.ntfy], [alerts.webhook], "
+                "[alerts.email] or [mqtt] (see the README, Alerts)"
             )
         errors = await send_test(channels, test_message(settings, time.time()))
     return [((c.name, _target(settings, c)), e) for c, e in zip(channels, errors, strict=True)]
@@ -74,6 +74,9 @@ def _target(settings: Settings, channel: Channel) -> str:
         return redact_url(alerts.ntfy.url)
     if channel.name == "webhook" and alerts.webhook is not None:
         return redact_url(alerts.webhook.url)
-    if alerts.email is not None:
+    if channel.name == "email" and alerts.email is not None:
         return f"{', '.join(alerts.email.to)} via {alerts.email.host}:{alerts.email.port}"
+    if channel.name == "mqtt" and settings.mqtt is not None:
+        mqtt = settings.mqtt
+        return f"{mqtt.prefix(settings.site.id)}/alert on {mqtt.host}:{mqtt.broker_port}"
     return channel.name
