@@ -48,6 +48,12 @@ class Message:
     retain: bool = False
     qos: int = 0
 
+    async def send(self, client: aiomqtt.Client) -> None:
+        """Publish on a connected client, within `PUBLISH_TIMEOUT`."""
+        await client.publish(
+            self.topic, self.payload, qos=self.qos, retain=self.retain, timeout=PUBLISH_TIMEOUT
+        )
+
 
 OnConnect = Callable[[], Awaitable[None]]
 OnMessage = Callable[[str, bytes], Awaitable[None]]
@@ -154,13 +160,7 @@ class MqttLink:
         if client is None:
             return False
         try:
-            await client.publish(
-                message.topic,
-                message.payload,
-                qos=message.qos,
-                retain=message.retain,
-                timeout=PUBLISH_TIMEOUT,
-            )
+            await message.send(client)
         except aiomqtt.MqttError as err:
             # The connection is going; the message loop notices and reconnects.
             log.debug("MQTT publish to %s failed: %s", message.topic, err)
@@ -257,13 +257,7 @@ async def publish_once(
         try:
             async with _client(settings, context) as client:
                 for message in messages:
-                    await client.publish(
-                        message.topic,
-                        message.payload,
-                        qos=message.qos,
-                        retain=message.retain,
-                        timeout=PUBLISH_TIMEOUT,
-                    )
+                    await message.send(client)
         except aiomqtt.MqttError as err:
             if attempt + 1 == attempts:
                 raise MqttPublishError(
