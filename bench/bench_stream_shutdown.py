@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from _common import report, rss_mib
+from _power_stream import announced_url, open_power_stream
 from wattboard.simulator import EmulatorOptions, Emulators, start_emulators
 
 TARGET_S = 3.0
@@ -41,30 +42,11 @@ def _config(sim: Emulators, directory: Path) -> Path:
     return path
 
 
-async def _url(process: asyncio.subprocess.Process) -> str:
-    assert process.stderr is not None
-    async with asyncio.timeout(120):
-        while line := (await process.stderr.readline()).decode():
-            if "API and app at " in line:
-                return line.rsplit("API and app at ", 1)[1].strip()
-    raise RuntimeError("run exited before announcing its URL")
-
-
 async def _drain(process: asyncio.subprocess.Process) -> None:
     """Keep reading the log, so a full pipe never stalls the process being measured."""
     assert process.stderr is not None
     while await process.stderr.read(65536):
         pass
-
-
-async def _stream(host: str, port: int) -> asyncio.StreamWriter:
-    reader, writer = await asyncio.open_connection(host, port)
-    writer.write(b"GET /api/v1/power/stream HTTP/1.1\r\nHost: bench\r\n\r\n")
-    await writer.drain()
-    async with asyncio.timeout(60):
-        while b"event: power" not in await reader.readline():
-            pass
-    return writer
 
 
 async def _measure(streams: int) -> dict[str, float | int]:
@@ -79,14 +61,17 @@ async def _measure(streams: int) -> dict[str, float | int]:
             drain: asyncio.Task[None] | None = None
             writers: list[asyncio.StreamWriter] = []
             try:
-                host, port = (await _url(process)).removeprefix("http://").split(":")
+                async with asyncio.timeout(120):
+                    url = await announced_url(process)
+                host, port = url.removeprefix("http://").split(":")
                 drain = asyncio.create_task(_drain(process))
                 started = time.perf_counter()
                 for first in range(0, streams, BATCH):
                     count = min(BATCH, streams - first)
-                    writers += await asyncio.gather(
-                        *(_stream(host, int(port)) for _ in range(count))
-                    )
+                    async with asyncio.timeout(60):
+                        writers += await asyncio.gather(
+                            *(open_power_stream(host, int(port)) for _ in range(count))
+                        )
                 opened = time.perf_counter() - started
                 rss = rss_mib(process.pid)
                 stopping = time.perf_counter()

@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from bench._power_stream import announced_url, open_power_stream
 
 from tests.store.test_sqlite import damage
 from wattboard.cli import collect as collect_cli
@@ -149,33 +150,15 @@ def test_run_reads_the_env_file_init_wrote_beside_the_config(
     assert settings.meters[0].password.get_secret_value() == "from-env-file"
 
 
-async def _url_from(process: asyncio.subprocess.Process) -> str:
-    """Read `run`'s log until it says where the API listens."""
-    assert process.stderr is not None
-    async with asyncio.timeout(60):
-        while line := (await process.stderr.readline()).decode():
-            if "API and app at " in line:
-                return line.rsplit("API and app at ", 1)[1].strip()
-    raise AssertionError("run ended without announcing its URL")
-
-
-async def open_stream(host: str, port: int) -> asyncio.StreamWriter:
-    """Open one `/power/stream` and wait for its first `power` event."""
-    reader, writer = await asyncio.open_connection(host, port)
-    writer.write(b"GET /api/v1/power/stream HTTP/1.1\r\nHost: t\r\n\r\n")
-    await writer.drain()
-    async with asyncio.timeout(30):
-        while b"event: power" not in await reader.readline():
-            pass
-    return writer
-
-
 @pytest.mark.slow
 async def test_run_stops_on_sigterm_with_open_live_streams(tmp_path: Path) -> None:
     async with start_emulators(EmulatorOptions(port=0, history_days=0.02, seed=23)) as sim:
         process = await _start(_config(sim, tmp_path))
-        host, port = (await _url_from(process)).removeprefix("http://").split(":")
-        streams = [await open_stream(host, int(port)) for _ in range(50)]
+        async with asyncio.timeout(60):
+            url = await announced_url(process)
+        host, port = url.removeprefix("http://").split(":")
+        async with asyncio.timeout(60):
+            streams = [await open_power_stream(host, int(port)) for _ in range(50)]
         try:
             process.send_signal(signal.SIGTERM)
             # Before, `run` waited for every client to hang up, i.e. forever; the 1,000-stream
