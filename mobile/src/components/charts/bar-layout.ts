@@ -2,7 +2,7 @@
 // real numbers). Above the axis: self-consumed solar at the bottom, grid import on top, so the
 // bar is the consumption. Below the axis: grid export. One scale for both directions.
 // Money bars use the same geometry: fixed fees at the bottom, energy costs on top, revenue below.
-import { niceStep, plotArea, type Padding, type Plot } from './scale';
+import { columns, plotArea, signedScale, type ColumnLayout, type Padding } from './scale';
 
 export interface StackValues {
   /** Solar used in the house (Wh). */
@@ -26,18 +26,10 @@ export interface BarGeometry {
   export: Box;
 }
 
-export interface BarLayout {
-  plot: Plot;
-  /** y of the zero line. */
-  axisY: number;
+export interface BarLayout extends ColumnLayout {
   /** Pixels per Wh, the same above and below the axis. */
   pxPerWh: number;
-  /** Horizontal room of one bucket (bar + gap). */
-  slot: number;
-  /** Wh between two ticks. */
-  step: number;
   bars: BarGeometry[];
-  ticks: { value: number; y: number }[];
 }
 
 export const BAR_PADDING: Padding = { left: 44, right: 8, top: 18, bottom: 22 };
@@ -64,29 +56,18 @@ export function layoutBars(
     ...values.map((v) => positive(v.selfConsumption) + positive(v.gridImport)),
   );
   const down = Math.max(0, ...values.map((v) => positive(v.gridExport)));
-  const step = niceStep(Math.max(up + down, minRange));
-  const top = Math.max(step, Math.ceil(up / step) * step);
-  const bottom = Math.ceil(down / step) * step;
-  const pxPerWh = plot.height / (top + bottom);
-  const axisY = plot.top + top * pxPerWh;
-
-  const slot = values.length ? plot.width / values.length : plot.width;
-  const barWidth = Math.min(MAX_BAR_WIDTH, Math.max(1, slot * BAR_FILL));
+  const { step, zeroY: axisY, perUnit: pxPerWh, ticks } = signedScale(up, down, minRange, plot);
+  const { slot, width: barWidth, x } = columns(values.length, plot, BAR_FILL, MAX_BAR_WIDTH);
   const bars = values.map((v, i): BarGeometry => {
     const solarH = positive(v.selfConsumption) * pxPerWh;
     const gridH = positive(v.gridImport) * pxPerWh;
     return {
-      x: plot.left + i * slot + (slot - barWidth) / 2,
+      x: x(i),
       width: barWidth,
       solar: { y: axisY - solarH, height: solarH },
       grid: { y: axisY - solarH - gridH, height: gridH },
       export: { y: axisY, height: positive(v.gridExport) * pxPerWh },
     };
   });
-
-  const ticks: BarLayout['ticks'] = [];
-  for (let value = -bottom; value <= top + step / 2; value += step) {
-    ticks.push({ value, y: axisY - value * pxPerWh });
-  }
   return { plot, axisY, pxPerWh, slot, step, bars, ticks };
 }

@@ -1,7 +1,7 @@
 // Geometry of the day's power curve: x follows epoch time (a 23- or 25-hour day is simply
 // shorter or longer), y is W with import above zero and export below.
 import type { PowerBucket } from '@/api/types';
-import { niceStep, plotArea, type Padding, type Plot } from './scale';
+import { hourLabel, plotArea, signedScale, type Padding, type Plot } from './scale';
 
 export type Series = 'home' | 'solar' | 'grid';
 
@@ -48,11 +48,13 @@ export function layoutCurve(
   );
   const high = Math.max(0, ...all);
   const low = Math.min(0, ...all);
-  const step = niceStep(high - low || 1000);
-  const top = Math.max(step, Math.ceil(high / step) * step);
-  const bottom = Math.ceil(-low / step) * step;
-  const pxPerW = plot.height / (top + bottom);
-  const zeroY = plot.top + top * pxPerW;
+  // A day without power still gets an axis, in steps of 250 W.
+  const {
+    step,
+    zeroY,
+    perUnit: pxPerW,
+    ticks,
+  } = signedScale(high, -low, high - low > 0 ? 0 : 1000, plot);
   const duration = Math.max(1, span.endTs - span.startTs);
   const xOf = (ts: number) => plot.left + ((ts - span.startTs) / duration) * plot.width;
   const yOf = (w: number) => zeroY - w * pxPerW;
@@ -94,13 +96,10 @@ export function layoutCurve(
   }
   flush();
 
-  const ticks: CurveLayout['ticks'] = [];
-  for (let value = -bottom; value <= top + step / 2; value += step) {
-    ticks.push({ value, y: yOf(value) });
-  }
-  const hours = buckets
-    .filter((b) => /T(00|06|12|18):00/.test(b.start))
-    .map((b) => ({ x: xOf(b.start_ts), label: b.start.slice(11, 13) }));
+  const hours = buckets.flatMap((b) => {
+    const label = hourLabel(b.start, 6);
+    return label === null ? [] : [{ x: xOf(b.start_ts), label }];
+  });
   const nowX = now !== undefined && now > span.startTs && now < span.endTs ? xOf(now) : null;
   return {
     plot,

@@ -1,37 +1,10 @@
-import { render, screen } from '@testing-library/react-native';
+import { screen } from '@testing-library/react-native';
 import type { Energy, EnergyBucket } from '@/api/types';
-import { light } from '@/lib/theme';
 import springForward from '@/test/fixtures/energy-day-2025-03-30.json';
 import fallBack from '@/test/fixtures/energy-day-2025-10-26.json';
 import demoDay from '@/test/fixtures/energy-day-demo.json';
 import { layoutBars } from './bar-layout';
-import { EnergyBars } from './energy-bars';
-
-const WIDTH = 400;
-const HEIGHT = 220;
-
-function renderBars(buckets: EnergyBucket[], onSelect?: (i: number) => void) {
-  return render(
-    <EnergyBars
-      kind="day"
-      buckets={buckets}
-      unit="kWh"
-      palette={light}
-      label="test chart"
-      width={WIDTH}
-      height={HEIGHT}
-      onSelect={onSelect ?? (() => undefined)}
-    />,
-  );
-}
-
-/** The drawn rectangle of bar `i`, part `part`, as numbers. */
-function rect(i: number, part: 'solar' | 'import' | 'export') {
-  // The drawing is hidden from screen readers (the bar buttons speak for it), so include hidden.
-  const element = screen.getByTestId(`bar-${i}-${part}`, { includeHiddenElements: true });
-  const { y, height } = element.props as { y: unknown; height: unknown };
-  return { y: Number(y), height: Number(height) };
-}
+import { HEIGHT, rect, renderBars, WIDTH } from '@/test/bars';
 
 function bucket(
   key: string,

@@ -1,8 +1,7 @@
 // Stacked energy bars per bucket: self-consumed solar + grid import above the axis (together the
 // consumption), export below. Each bar is a button: tap it for its numbers.
-import { useState } from 'react';
-import { Pressable, StyleSheet, View } from 'react-native';
-import Svg, { G, Line, Rect, Text as SvgText } from 'react-native-svg';
+import { Pressable } from 'react-native';
+import { G, Rect } from 'react-native-svg';
 import { moneyOf } from '@/lib/money';
 import type { EnergyBucket, Money } from '@/api/types';
 import {
@@ -14,8 +13,9 @@ import {
   type EnergyUnit,
 } from '@/lib/format';
 import { bucketLabel, bucketTitle, type PeriodKind } from '@/lib/periods';
-import { chartFont, type Palette } from '@/lib/theme';
+import type { Palette } from '@/lib/theme';
 import { layoutBars, type StackValues } from './bar-layout';
+import { BarChart, TimeLabels, useChartWidth } from './chart';
 import { labelEvery } from './scale';
 
 export interface EnergyBarsProps {
@@ -121,155 +121,113 @@ export function EnergyBars({
   currency,
   testID = 'energy-bars',
 }: EnergyBarsProps) {
-  const [measured, setMeasured] = useState(0);
-  const width = fixedWidth ?? measured;
+  const chart = useChartWidth(fixedWidth);
   const money = currency !== undefined;
   const layout = money
     ? layoutBars(
         buckets.map((b) => moneyStackOf(moneyOf(b))),
-        width,
+        chart.width,
         height,
         undefined,
         MIN_RANGE_MONEY,
       )
-    : layoutBars(buckets.map(stackOf), width, height);
-  // Money: fees in the muted colour under the energy's cost; revenue in the export colour.
-  const colors = money
-    ? { bottom: palette.muted, top: palette.gridImport, below: palette.gridExport }
-    : { bottom: palette.solar, top: palette.gridImport, below: palette.gridExport };
+    : layoutBars(buckets.map(stackOf), chart.width, height);
+  // Bottom to top, then below the axis. Money: fees in the muted colour under the energy's
+  // cost, revenue in the export colour.
+  const parts: { name: string; box: 'solar' | 'grid' | 'export'; color: string }[] = [
+    { name: money ? 'fees' : 'solar', box: 'solar', color: money ? palette.muted : palette.solar },
+    { name: money ? 'cost' : 'import', box: 'grid', color: palette.gridImport },
+    { name: money ? 'revenue' : 'export', box: 'export', color: palette.gridExport },
+  ];
   const every = labelEvery(buckets.length, layout.slot, kind === 'year' ? 26 : 22);
   const keys = buckets.map((b) => b.key);
   return (
-    <View
+    <BarChart
+      {...chart}
       testID={testID}
-      accessibilityLabel={label}
-      onLayout={fixedWidth ? undefined : (e) => setMeasured(e.nativeEvent.layout.width)}
-      style={{ width: '100%', height }}
+      label={label}
+      height={height}
+      palette={palette}
+      layout={layout}
+      formatTick={(value) =>
+        money
+          ? formatMoneyTick(Math.abs(value), layout.step)
+          : formatEnergyTick(Math.abs(value), unit, layout.step)
+      }
+      unit={money ? (currency ?? '') : unit}
+      overlay={
+        onSelect
+          ? buckets.map((bucket, i) => (
+              <Pressable
+                key={bucket.key}
+                testID={`bar-${i}`}
+                accessibilityRole="button"
+                accessibilityLabel={
+                  money
+                    ? describeMoneyBucket(kind, bucket, keys, firstTs)
+                    : describeBucket(kind, bucket, unit, keys, firstTs)
+                }
+                accessibilityState={{ selected: selected === i }}
+                onPress={() => onSelect(i)}
+                style={{
+                  position: 'absolute',
+                  left: layout.plot.left + i * layout.slot,
+                  top: layout.plot.top,
+                  width: layout.slot,
+                  height: layout.plot.height + 20,
+                }}
+              />
+            ))
+          : null
+      }
     >
-      {width > 0 ? (
-        // The drawing is hidden from screen readers: the bar buttons below speak for it.
-        <View aria-hidden style={StyleSheet.absoluteFill}>
-          <Svg width={width} height={height}>
-            {layout.ticks.map((tick) => (
-              <G key={tick.value}>
-                <Line
-                  x1={layout.plot.left}
-                  x2={layout.plot.left + layout.plot.width}
-                  y1={tick.y}
-                  y2={tick.y}
-                  stroke={palette.grid}
-                  strokeWidth={tick.value === 0 ? 0 : 1}
-                />
-                <SvgText
-                  x={layout.plot.left - 6}
-                  y={tick.y + 4}
-                  fontSize={10}
-                  fill={palette.muted}
-                  textAnchor="end"
-                  fontFamily={chartFont}
-                >
-                  {money
-                    ? formatMoneyTick(Math.abs(tick.value), layout.step)
-                    : formatEnergyTick(Math.abs(tick.value), unit, layout.step)}
-                </SvgText>
-              </G>
-            ))}
-            <SvgText x={4} y={10} fontSize={10} fill={palette.muted} fontFamily={chartFont}>
-              {money ? (currency ?? '') : unit}
-            </SvgText>
-            {layout.bars.map((bar, i) => {
-              const bucket = buckets[i]!;
-              const share = money ? moneyOf(bucket)?.priced : bucket.coverage;
-              const partial = share != null && share < 0.99;
-              const isSelected = selected === i;
-              return (
-                <G key={bucket.key}>
-                  {isSelected ? (
-                    <Rect
-                      x={layout.plot.left + i * layout.slot}
-                      y={layout.plot.top}
-                      width={layout.slot}
-                      height={layout.plot.height}
-                      fill={palette.accent}
-                      opacity={0.12}
-                    />
-                  ) : null}
-                  <G opacity={partial ? 0.6 : 1}>
-                    <Rect
-                      testID={`bar-${i}-${money ? 'fees' : 'solar'}`}
-                      x={bar.x}
-                      y={bar.solar.y}
-                      width={bar.width}
-                      height={bar.solar.height}
-                      fill={colors.bottom}
-                    />
-                    <Rect
-                      testID={`bar-${i}-${money ? 'cost' : 'import'}`}
-                      x={bar.x}
-                      y={bar.grid.y}
-                      width={bar.width}
-                      height={bar.grid.height}
-                      fill={colors.top}
-                    />
-                    <Rect
-                      testID={`bar-${i}-${money ? 'revenue' : 'export'}`}
-                      x={bar.x}
-                      y={bar.export.y}
-                      width={bar.width}
-                      height={bar.export.height}
-                      fill={colors.below}
-                    />
-                  </G>
-                  {i % every === 0 ? (
-                    <SvgText
-                      x={bar.x + bar.width / 2}
-                      y={height - 6}
-                      fontSize={10}
-                      fill={isSelected ? palette.text : palette.muted}
-                      fontWeight={isSelected ? '700' : '400'}
-                      textAnchor="middle"
-                      fontFamily={chartFont}
-                    >
-                      {bucketLabel(kind, bucket.key)}
-                    </SvgText>
-                  ) : null}
-                </G>
-              );
-            })}
-            <Line
-              x1={layout.plot.left}
-              x2={layout.plot.left + layout.plot.width}
-              y1={layout.axisY}
-              y2={layout.axisY}
-              stroke={palette.muted}
-              strokeWidth={1}
-            />
-          </Svg>
-        </View>
+      {selected !== null && layout.bars[selected] ? (
+        <Rect
+          x={layout.plot.left + selected * layout.slot}
+          y={layout.plot.top}
+          width={layout.slot}
+          height={layout.plot.height}
+          fill={palette.accent}
+          opacity={0.12}
+        />
       ) : null}
-      {width > 0 && onSelect
-        ? buckets.map((bucket, i) => (
-            <Pressable
-              key={bucket.key}
-              testID={`bar-${i}`}
-              accessibilityRole="button"
-              accessibilityLabel={
-                money
-                  ? describeMoneyBucket(kind, bucket, keys, firstTs)
-                  : describeBucket(kind, bucket, unit, keys, firstTs)
-              }
-              accessibilityState={{ selected: selected === i }}
-              onPress={() => onSelect(i)}
-              style={{
-                position: 'absolute',
-                left: layout.plot.left + i * layout.slot,
-                top: layout.plot.top,
-                width: layout.slot,
-                height: layout.plot.height + 20,
-              }}
-            />
-          ))
-        : null}
-    </View>
+      {layout.bars.map((bar, i) => {
+        const bucket = buckets[i]!;
+        const share = money ? moneyOf(bucket)?.priced : bucket.coverage;
+        const partial = share != null && share < 0.99;
+        return (
+          <G key={bucket.key} opacity={partial ? 0.6 : 1}>
+            {parts.map(({ name, box, color }) => (
+              <Rect
+                key={name}
+                testID={`bar-${i}-${name}`}
+                x={bar.x}
+                y={bar[box].y}
+                width={bar.width}
+                height={bar[box].height}
+                fill={color}
+              />
+            ))}
+          </G>
+        );
+      })}
+      <TimeLabels
+        labels={layout.bars.flatMap((bar, i) =>
+          i % every === 0
+            ? [
+                {
+                  key: buckets[i]!.key,
+                  x: bar.x + bar.width / 2,
+                  text: bucketLabel(kind, buckets[i]!.key),
+                  strong: selected === i,
+                },
+              ]
+            : [],
+        )}
+        y={height - 6}
+        anchor="middle"
+        palette={palette}
+      />
+    </BarChart>
   );
 }

@@ -1,35 +1,11 @@
 // The money view of the bars: fees and energy cost above the axis, export revenue below.
-import { render, screen } from '@testing-library/react-native';
+import { screen } from '@testing-library/react-native';
 import type { Energy, EnergyBucket, Money } from '@/api/types';
-import { light } from '@/lib/theme';
 import moneyDay from '@/test/fixtures/energy-day-demo-money.json';
-import { EnergyBars, moneyStackOf } from './energy-bars';
+import { rect, renderBars } from '@/test/bars';
+import { moneyStackOf } from './energy-bars';
 
-const WIDTH = 400;
-const HEIGHT = 220;
 const day = moneyDay as unknown as Energy;
-
-function renderMoney(buckets: EnergyBucket[]) {
-  return render(
-    <EnergyBars
-      kind="day"
-      buckets={buckets}
-      unit="kWh"
-      palette={light}
-      label="test chart"
-      width={WIDTH}
-      height={HEIGHT}
-      currency="EUR"
-      onSelect={() => undefined}
-    />,
-  );
-}
-
-function rect(i: number, part: 'fees' | 'cost' | 'revenue') {
-  const element = screen.getByTestId(`bar-${i}-${part}`, { includeHiddenElements: true });
-  const { y, height } = element.props as { y: unknown; height: unknown };
-  return { y: Number(y), height: Number(height) };
-}
 
 function money(patch: Partial<Money>): Money {
   return {
@@ -46,7 +22,7 @@ function money(patch: Partial<Money>): Money {
 
 describe('money bars', () => {
   it('stacks fixed fees on the axis and the energy cost on top, revenue below', () => {
-    renderMoney(day.buckets);
+    renderBars(day.buckets, { currency: 'EUR' });
     // 12:00 of the demo day: import €0.0342, fees €0.0085, export revenue €0.0200.
     const fees = rect(12, 'fees');
     const cost = rect(12, 'cost');
@@ -62,7 +38,7 @@ describe('money bars', () => {
   });
 
   it('says of a bar whose energy was not all priced how much was', () => {
-    renderMoney(day.buckets);
+    renderBars(day.buckets, { currency: 'EUR' });
     expect(screen.getByTestId('bar-20').props.accessibilityLabel).toBe(
       '20:00: net cost €0.24, import €0.24, fixed fees €0.01, export revenue €0.00, solar saved €0.00, 75 % of the energy priced',
     );
@@ -91,14 +67,17 @@ describe('money bars', () => {
 
   it('labels a bucket without prices and one without energy', () => {
     const [first] = day.buckets;
-    renderMoney([
-      { ...first!, money: null } as EnergyBucket,
-      {
-        ...first!,
-        key: '2026-11-26T01:00:00+02:00',
-        money: money({ priced: null }),
-      } as EnergyBucket,
-    ]);
+    renderBars(
+      [
+        { ...first!, money: null } as EnergyBucket,
+        {
+          ...first!,
+          key: '2026-11-26T01:00:00+02:00',
+          money: money({ priced: null }),
+        } as EnergyBucket,
+      ],
+      { currency: 'EUR' },
+    );
     expect(screen.getByTestId('bar-0').props.accessibilityLabel).toBe('00:00: no prices');
     expect(screen.getByTestId('bar-1').props.accessibilityLabel).toMatch(/, no energy$/);
   });

@@ -1,11 +1,18 @@
 // The day's power curve: solar as a filled area, home use and grid (export below zero) as lines.
-import { useState } from 'react';
 import { View } from 'react-native';
-import Svg, { G, Line, Path, Text as SvgText } from 'react-native-svg';
+import Svg, { Line, Path } from 'react-native-svg';
 import type { PowerBucket } from '@/api/types';
 import { formatPower, formatPowerTick, type PowerUnit } from '@/lib/format';
-import { chartFont, type Palette } from '@/lib/theme';
-import { layoutCurve } from './curve-layout';
+import type { Palette } from '@/lib/theme';
+import { TimeLabels, useChartWidth, ValueAxis } from './chart';
+import { layoutCurve, type Series } from './curve-layout';
+
+/** The lines over the solar area, in drawing order: home use on top. */
+const LINES: { series: Series; color: 'solar' | 'gridImport' | 'home'; width: number }[] = [
+  { series: 'solar', color: 'solar', width: 1.5 },
+  { series: 'grid', color: 'gridImport', width: 1.5 },
+  { series: 'home', color: 'home', width: 2 },
+];
 
 export interface PowerCurveProps {
   buckets: PowerBucket[];
@@ -43,8 +50,7 @@ export function PowerCurve({
   width: fixedWidth,
   now,
 }: PowerCurveProps) {
-  const [measured, setMeasured] = useState(0);
-  const width = fixedWidth ?? measured;
+  const { width, onLayout } = useChartWidth(fixedWidth);
   const layout = layoutCurve(buckets, span, width, height, now);
   return (
     <View
@@ -52,76 +58,41 @@ export function PowerCurve({
       accessible
       accessibilityRole="image"
       accessibilityLabel={`${label}. ${describeCurve(buckets, unit)}`}
-      onLayout={fixedWidth ? undefined : (e) => setMeasured(e.nativeEvent.layout.width)}
+      onLayout={onLayout}
       style={{ width: '100%', height }}
     >
       {width > 0 ? (
         <Svg width={width} height={height}>
-          {layout.ticks.map((tick) => (
-            <G key={tick.value}>
-              <Line
-                x1={layout.plot.left}
-                x2={layout.plot.left + layout.plot.width}
-                y1={tick.y}
-                y2={tick.y}
-                stroke={tick.value === 0 ? palette.muted : palette.grid}
-                strokeWidth={1}
-              />
-              <SvgText
-                x={layout.plot.left - 6}
-                y={tick.y + 4}
-                fontSize={10}
-                fill={palette.muted}
-                textAnchor="end"
-                fontFamily={chartFont}
-              >
-                {formatPowerTick(tick.value, unit, layout.step)}
-              </SvgText>
-            </G>
-          ))}
-          <SvgText x={4} y={10} fontSize={10} fill={palette.muted} fontFamily={chartFont}>
-            {unit}
-          </SvgText>
-          {layout.hours.map((h) => (
-            <SvgText
-              key={h.x}
-              x={h.x}
-              y={height - 5}
-              fontSize={10}
-              fill={palette.muted}
-              textAnchor="middle"
-              fontFamily={chartFont}
-            >
-              {h.label}
-            </SvgText>
-          ))}
+          <ValueAxis
+            plot={layout.plot}
+            ticks={layout.ticks}
+            format={(value) => formatPowerTick(value, unit, layout.step)}
+            unit={unit}
+            palette={palette}
+            zero="muted"
+          />
+          <TimeLabels
+            labels={layout.hours.map((h) => ({ key: h.x, x: h.x, text: h.label }))}
+            y={height - 5}
+            anchor="middle"
+            palette={palette}
+          />
           <Path
             testID="curve-solar-area"
             d={layout.solarArea}
             fill={palette.solar}
             fillOpacity={0.3}
           />
-          <Path
-            testID="curve-solar"
-            d={layout.paths.solar}
-            stroke={palette.solar}
-            strokeWidth={1.5}
-            fill="none"
-          />
-          <Path
-            testID="curve-grid"
-            d={layout.paths.grid}
-            stroke={palette.gridImport}
-            strokeWidth={1.5}
-            fill="none"
-          />
-          <Path
-            testID="curve-home"
-            d={layout.paths.home}
-            stroke={palette.home}
-            strokeWidth={2}
-            fill="none"
-          />
+          {LINES.map(({ series, color, width: strokeWidth }) => (
+            <Path
+              key={series}
+              testID={`curve-${series}`}
+              d={layout.paths[series]}
+              stroke={palette[color]}
+              strokeWidth={strokeWidth}
+              fill="none"
+            />
+          ))}
           {layout.nowX !== null ? (
             <Line
               x1={layout.nowX}

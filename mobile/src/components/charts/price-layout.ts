@@ -1,7 +1,7 @@
 // Geometry of the price bars, in pixels, as a pure function: one bar per settlement period
 // (15 or 60 minutes, so a day has 92–100 or 23–25 bars), positive prices above the axis and
 // negative ones below, on one scale.
-import { niceStep, plotArea, type Padding, type Plot } from './scale';
+import { columns, plotArea, signedScale, type ColumnLayout, type Padding } from './scale';
 
 export interface PriceBar {
   x: number;
@@ -10,13 +10,8 @@ export interface PriceBar {
   height: number;
 }
 
-export interface PriceLayout {
-  plot: Plot;
-  axisY: number;
-  slot: number;
-  step: number;
+export interface PriceLayout extends ColumnLayout {
   bars: PriceBar[];
-  ticks: { value: number; y: number }[];
 }
 
 export const PRICE_PADDING: Padding = { left: 40, right: 8, top: 18, bottom: 22 };
@@ -33,28 +28,16 @@ export function layoutPrices(
   const finite = prices.filter(Number.isFinite);
   const up = Math.max(0, ...finite);
   const down = Math.max(0, ...finite.map((p) => -p));
-  const step = niceStep(Math.max(up + down, MIN_PRICE_RANGE));
-  const top = Math.max(step, Math.ceil(up / step - 1e-9) * step);
-  const bottom = Math.ceil(down / step - 1e-9) * step;
-  const perUnit = plot.height / (top + bottom);
-  const axisY = plot.top + top * perUnit;
-  const slot = prices.length ? plot.width / prices.length : plot.width;
+  const { step, zeroY: axisY, perUnit, ticks } = signedScale(up, down, MIN_PRICE_RANGE, plot);
   // Thin periods (96 a day) touch; hourly ones keep a gap.
-  const barWidth = Math.max(1, slot * (prices.length > 48 ? 0.9 : 0.75));
+  const {
+    slot,
+    width: barWidth,
+    x,
+  } = columns(prices.length, plot, prices.length > 48 ? 0.9 : 0.75);
   const bars = prices.map((price, i): PriceBar => {
     const h = Number.isFinite(price) ? Math.abs(price) * perUnit : 0;
-    return {
-      x: plot.left + i * slot + (slot - barWidth) / 2,
-      width: barWidth,
-      y: price >= 0 ? axisY - h : axisY,
-      height: h,
-    };
+    return { x: x(i), width: barWidth, y: price >= 0 ? axisY - h : axisY, height: h };
   });
-  const ticks: PriceLayout['ticks'] = [];
-  const count = Math.round((top + bottom) / step);
-  for (let k = 0; k <= count; k += 1) {
-    const value = -bottom + k * step;
-    ticks.push({ value, y: axisY - value * perUnit });
-  }
   return { plot, axisY, slot, step, bars, ticks };
 }

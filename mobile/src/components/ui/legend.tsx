@@ -17,16 +17,27 @@ export function Legend({ items }: { items: { color: string; label: string; line?
   );
 }
 
-/** The legend of the stacked energy bars (Day and History share it). */
-export function EnergyLegend() {
+/**
+ * The legend of the stacked bars of Day and History: solar used, grid import and export, or
+ * with `money` fixed fees, energy cost and export revenue (the same places, other colours).
+ */
+export function BarsLegend({ money = false }: { money?: boolean }) {
   const palette = usePalette();
   return (
     <Legend
-      items={[
-        { color: palette.solar, label: 'Solar used' },
-        { color: palette.gridImport, label: 'Grid import' },
-        { color: palette.gridExport, label: 'Export (below)' },
-      ]}
+      items={
+        money
+          ? [
+              { color: palette.muted, label: 'Fixed fees' },
+              { color: palette.gridImport, label: 'Energy cost' },
+              { color: palette.gridExport, label: 'Export revenue (below)' },
+            ]
+          : [
+              { color: palette.solar, label: 'Solar used' },
+              { color: palette.gridImport, label: 'Grid import' },
+              { color: palette.gridExport, label: 'Export (below)' },
+            ]
+      }
     />
   );
 }

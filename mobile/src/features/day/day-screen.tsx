@@ -8,18 +8,15 @@ import { EnergyBars } from '@/components/charts/energy-bars';
 import { PowerCurve } from '@/components/charts/power-curve';
 import { AfterHydration } from '@/components/ui/after-hydration';
 import { Button } from '@/components/ui/button';
-import { EnergyLegend, Legend } from '@/components/ui/legend';
+import { BarsLegend, Legend } from '@/components/ui/legend';
 import { ErrorNotice } from '@/components/ui/notice';
 import { Screen } from '@/components/ui/screen';
-import { moneyOf } from '@/lib/money';
 import { useConnection, useUnits } from '@/features/connection/connection-provider';
 import { useEnergy, useSiteToday } from '@/features/energy/api';
 import { BucketDetail } from '@/features/energy/bucket-detail';
 import { DataAge, fromCache } from '@/features/energy/data-age';
-import { EnergyViewSwitch, MoneyLegend, MoneyTotals } from '@/features/energy/money-totals';
 import { PeriodNav } from '@/features/energy/period-nav';
-import { Totals } from '@/features/energy/totals';
-import { useMoneyView } from '@/features/energy/view-preference';
+import { PeriodTotals, useUnitSwitch } from '@/features/energy/unit-switch';
 import { addDays, isDateKey, periodLabel } from '@/lib/periods';
 import { usePalette } from '@/lib/theme';
 import { useClock } from '@/lib/use-clock';
@@ -58,11 +55,8 @@ function DayContent() {
   const selectedIndex = selected?.date === date ? selected.index : null;
   const selectedBucket = selectedIndex !== null ? energyData?.buckets[selectedIndex] : undefined;
   const curveData = curve.data?.date === date ? curve.data : undefined;
-  const totalsMoney = energyData ? moneyOf(energyData.totals) : null;
   // The previous day's answer while this one loads: the switch stays put.
-  const { view, setView, currency, showMoney } = useMoneyView(
-    energy.data ? moneyOf(energy.data.totals) : null,
-  );
+  const { showMoney, currency, switcher } = useUnitSwitch(energy.data, units.energy);
   const span = energyData
     ? { startTs: energyData.start_ts, endTs: energyData.end_ts }
     : curveData && curveData.buckets.length
@@ -99,9 +93,7 @@ function DayContent() {
           now={now}
         />
       ) : null}
-      {currency ? (
-        <EnergyViewSwitch view={view} onChange={setView} unit={units.energy} currency={currency} />
-      ) : null}
+      {switcher}
       <Card title={showMoney ? 'Money by hour' : 'Energy by hour'} testID="card-day-bars">
         <View {...swipe} style={{ opacity: energyData ? 1 : 0.4 }}>
           <EnergyBars
@@ -121,7 +113,7 @@ function DayContent() {
             onSelect={(index) => setSelected(index === selectedIndex ? null : { date, index })}
           />
         </View>
-        {showMoney ? <MoneyLegend /> : <EnergyLegend />}
+        <BarsLegend money={showMoney} />
         {selectedBucket ? (
           <BucketDetail
             money={showMoney}
@@ -137,16 +129,7 @@ function DayContent() {
         )}
       </Card>
       <Card title="Totals" testID="card-day-totals">
-        {showMoney && totalsMoney ? (
-          <MoneyTotals money={totalsMoney} testID="day-money" />
-        ) : energyData ? (
-          <Totals
-            flows={energyData.totals}
-            unit={units.energy}
-            installed={{ endTs: energyData.end_ts, firstTs: energyData.first_ts }}
-            testID="day-totals"
-          />
-        ) : null}
+        <PeriodTotals report={energyData} money={showMoney} unit={units.energy} testID="day" />
         {energyData && energy.dataUpdatedAt && fromCache(connection.status, energy.isError) ? (
           <DataAge updatedAt={energy.dataUpdatedAt} now={now} testID="day-totals-age" />
         ) : null}

@@ -1,17 +1,8 @@
-import { fireEvent, render, renderHook, screen, act } from '@testing-library/react-native';
-import * as SecureStore from 'expo-secure-store';
+import { render, screen } from '@testing-library/react-native';
 import { moneyOf } from '@/lib/money';
 import type { Energy, Money } from '@/api/types';
 import moneyDay from '@/test/fixtures/energy-day-demo-money.json';
-import plainDay from '@/test/fixtures/energy-day-demo.json';
-import { EnergyViewSwitch, MoneyTotals, pricedNote } from './money-totals';
-import {
-  ENERGY_VIEW_KEY,
-  loadEnergyView,
-  resetEnergyView,
-  setEnergyView,
-  useMoneyView,
-} from './view-preference';
+import { MoneyTotals, pricedNote } from './money-totals';
 
 const totals = moneyOf((moneyDay as unknown as Energy).totals)!;
 
@@ -41,41 +32,3 @@ describe('MoneyTotals', () => {
     expect(pricedNote({ priced })).toBe(text);
   });
 });
-
-describe('the kWh ↔ money view', () => {
-  beforeEach(() => resetEnergyView());
-
-  it('is hidden without a tariff and shows money only when chosen and priced', async () => {
-    const { result, rerender } = renderHook(
-      ({ money }: { money: Money | null }) => useMoneyView(money),
-      { initialProps: { money: moneyOf((plainDay as Energy).totals) } },
-    );
-    await act(() => loadEnergyView());
-    // An answer without `money` (no tariff): no currency, so the screens hide the switch.
-    expect(result.current).toMatchObject({ currency: null, showMoney: false, view: 'energy' });
-    rerender({ money: totals });
-    expect(result.current).toMatchObject({ currency: 'EUR', showMoney: false });
-    await act(() => setEnergyView('money'));
-    expect(result.current).toMatchObject({ view: 'money', showMoney: true });
-    // The choice stays, but a period without money shows kWh.
-    rerender({ money: null });
-    expect(result.current).toMatchObject({ view: 'money', showMoney: false });
-  });
-
-  it('is remembered on this device', async () => {
-    render(<SwitchHarness />);
-    fireEvent.press(screen.getByTestId('energy-view-money'));
-    expect(SecureStore.setItemAsync).toHaveBeenCalledWith(ENERGY_VIEW_KEY, 'money');
-    // A fresh start reads it back.
-    resetEnergyView();
-    const { result } = renderHook(() => useMoneyView(totals));
-    expect(result.current.view).toBe('energy');
-    await act(() => loadEnergyView());
-    expect(result.current.view).toBe('money');
-  });
-});
-
-function SwitchHarness() {
-  const { view, setView, currency } = useMoneyView(totals);
-  return <EnergyViewSwitch view={view} onChange={setView} unit="kWh" currency={currency!} />;
-}

@@ -1,19 +1,9 @@
 // The money of a period in figures: net cost, its parts, what the sun saved, and how much of the
 // energy had a price (never a silent zero for what had none).
-import { StyleSheet, Text, View } from 'react-native';
 import type { Money } from '@/api/types';
-import { Segmented } from '@/components/ui/segmented';
-import { Legend } from '@/components/ui/legend';
-import { formatMoney, type EnergyUnit } from '@/lib/format';
+import { Figures, type Figure } from '@/components/ui/figures';
+import { formatMoney } from '@/lib/format';
 import { usePalette, type Palette } from '@/lib/theme';
-import type { EnergyView } from './view-preference';
-
-interface Figure {
-  id: string;
-  label: string;
-  value: string;
-  color: string;
-}
 
 export function moneyFiguresOf(money: Money, palette: Palette): Figure[] {
   const c = money.currency;
@@ -63,85 +53,10 @@ export function MoneyTotals({ money, testID = 'money' }: { money: Money; testID?
   const palette = usePalette();
   const note = pricedNote(money);
   return (
-    <View testID={testID} style={styles.grid}>
-      {moneyFiguresOf(money, palette).map((f) => (
-        <View
-          key={f.id}
-          testID={`${testID}-${f.id}`}
-          accessible
-          accessibilityLabel={`${f.label}: ${f.value}`}
-          style={[styles.cell, { borderColor: palette.border }]}
-        >
-          <View style={styles.labelRow}>
-            <View style={[styles.dot, { backgroundColor: f.color }]} />
-            <Text style={[styles.label, { color: palette.muted }]}>{f.label}</Text>
-          </View>
-          <Text style={[styles.value, { color: palette.text }]}>{f.value}</Text>
-        </View>
-      ))}
-      {note ? (
-        <Text testID={`${testID}-priced`} style={[styles.note, { color: palette.warning }]}>
-          {note}
-        </Text>
-      ) : null}
-    </View>
-  );
-}
-
-/** The kWh ↔ money switch of Day and History (shown only when the server prices energy). */
-export function EnergyViewSwitch({
-  view,
-  onChange,
-  unit,
-  currency,
-}: {
-  view: EnergyView;
-  onChange: (view: EnergyView) => void;
-  unit: EnergyUnit;
-  currency: string;
-}) {
-  return (
-    <Segmented
-      testID="energy-view"
-      accessibilityLabel="Show energy or money"
-      options={[
-        { value: 'energy', label: unit, accessibilityLabel: `Show energy in ${unit}` },
-        { value: 'money', label: currency, accessibilityLabel: `Show money in ${currency}` },
-      ]}
-      value={view}
-      onChange={onChange}
+    <Figures
+      figures={moneyFiguresOf(money, palette)}
+      note={note ? { id: 'priced', text: note, color: palette.warning } : null}
+      testID={testID}
     />
   );
 }
-
-/** The legend of the money bars. */
-export function MoneyLegend() {
-  const palette = usePalette();
-  return (
-    <Legend
-      items={[
-        { color: palette.muted, label: 'Fixed fees' },
-        { color: palette.gridImport, label: 'Energy cost' },
-        { color: palette.gridExport, label: 'Export revenue (below)' },
-      ]}
-    />
-  );
-}
-
-const styles = StyleSheet.create({
-  grid: { flexDirection: 'row', flexWrap: 'wrap', gap: 8 },
-  cell: {
-    flexGrow: 1,
-    flexBasis: 140,
-    borderWidth: StyleSheet.hairlineWidth,
-    borderRadius: 10,
-    paddingVertical: 8,
-    paddingHorizontal: 10,
-    gap: 2,
-  },
-  labelRow: { flexDirection: 'row', alignItems: 'center', gap: 6 },
-  dot: { width: 8, height: 8, borderRadius: 4 },
-  label: { fontSize: 12 },
-  value: { fontSize: 18, fontWeight: '700', fontVariant: ['tabular-nums'] },
-  note: { width: '100%', fontSize: 12 },
-});

@@ -1,15 +1,8 @@
 // The flows of a period in figures: import, export, solar, consumption, self-sufficiency.
-import { StyleSheet, Text, View } from 'react-native';
 import type { Flows } from '@/api/types';
+import { Figures, type Figure } from '@/components/ui/figures';
 import { formatEnergy, formatPercent, type EnergyUnit } from '@/lib/format';
 import { usePalette, type Palette } from '@/lib/theme';
-
-interface Figure {
-  id: string;
-  label: string;
-  value: string;
-  color: string;
-}
 
 export function figuresOf(flows: Flows, unit: EnergyUnit, palette: Palette): Figure[] {
   return [
@@ -89,51 +82,16 @@ export function Totals({
   const palette = usePalette();
   const note = coverageNote(flows, installed);
   return (
-    <View testID={testID} style={styles.grid}>
-      {figuresOf(flows, unit, palette).map((f) => (
-        <View
-          key={f.id}
-          testID={`${testID}-${f.id}`}
-          accessible
-          accessibilityLabel={`${f.label}: ${f.value}`}
-          style={[styles.cell, { borderColor: palette.border }]}
-        >
-          <View style={styles.labelRow}>
-            <View style={[styles.dot, { backgroundColor: f.color }]} />
-            <Text style={[styles.label, { color: palette.muted }]}>{f.label}</Text>
-          </View>
-          <Text style={[styles.value, { color: palette.text }]}>{f.value}</Text>
-        </View>
-      ))}
-      {note ? (
-        <Text
-          testID={`${testID}-coverage`}
-          style={[
-            styles.note,
-            { color: note.tone === 'warning' ? palette.warning : palette.muted },
-          ]}
-        >
-          {note.text}
-        </Text>
-      ) : null}
-    </View>
+    <Figures
+      figures={figuresOf(flows, unit, palette)}
+      note={
+        note && {
+          id: 'coverage',
+          text: note.text,
+          color: note.tone === 'warning' ? palette.warning : palette.muted,
+        }
+      }
+      testID={testID}
+    />
   );
 }
-
-const styles = StyleSheet.create({
-  grid: { flexDirection: 'row', flexWrap: 'wrap', gap: 8 },
-  cell: {
-    flexGrow: 1,
-    flexBasis: 140,
-    borderWidth: StyleSheet.hairlineWidth,
-    borderRadius: 10,
-    paddingVertical: 8,
-    paddingHorizontal: 10,
-    gap: 2,
-  },
-  labelRow: { flexDirection: 'row', alignItems: 'center', gap: 6 },
-  dot: { width: 8, height: 8, borderRadius: 4 },
-  label: { fontSize: 12 },
-  value: { fontSize: 18, fontWeight: '700', fontVariant: ['tabular-nums'] },
-  note: { width: '100%', fontSize: 12 },
-});

@@ -6,18 +6,15 @@ import { Text, View } from 'react-native';
 import { AfterHydration } from '@/components/ui/after-hydration';
 import { EnergyBars } from '@/components/charts/energy-bars';
 import { Card } from '@/components/ui/card';
-import { EnergyLegend } from '@/components/ui/legend';
+import { BarsLegend } from '@/components/ui/legend';
 import { ErrorNotice } from '@/components/ui/notice';
 import { Screen } from '@/components/ui/screen';
 import { Segmented } from '@/components/ui/segmented';
-import { moneyOf } from '@/lib/money';
 import { useConnection, useUnits } from '@/features/connection/connection-provider';
 import { useEnergy, useSiteToday } from '@/features/energy/api';
 import { BucketDetail } from '@/features/energy/bucket-detail';
-import { EnergyViewSwitch, MoneyLegend, MoneyTotals } from '@/features/energy/money-totals';
 import { PeriodNav } from '@/features/energy/period-nav';
-import { Totals } from '@/features/energy/totals';
-import { useMoneyView } from '@/features/energy/view-preference';
+import { PeriodTotals, useUnitSwitch } from '@/features/energy/unit-switch';
 import {
   drillDown,
   firstDay,
@@ -106,11 +103,8 @@ function HistoryContent() {
     else show(target.kind as HistoryKind, target.key);
   };
   const label = periodLabel(kind, key);
-  const totalsMoney = data ? moneyOf(data.totals) : null;
   // The previous period's answer while this one loads: the switch stays put.
-  const { view, setView, currency, showMoney } = useMoneyView(
-    energy.data ? moneyOf(energy.data.totals) : null,
-  );
+  const { showMoney, currency, switcher } = useUnitSwitch(energy.data, units.energy);
 
   return (
     <Screen testID="screen-history">
@@ -148,9 +142,7 @@ function HistoryContent() {
           now={now}
         />
       ) : null}
-      {currency ? (
-        <EnergyViewSwitch view={view} onChange={setView} unit={units.energy} currency={currency} />
-      ) : null}
+      {switcher}
       <Card title={showMoney ? MONEY_OF[kind] : UNIT_OF[kind]} testID="card-history-bars">
         <View {...swipe} style={{ opacity: data ? 1 : 0.4 }}>
           <EnergyBars
@@ -170,7 +162,7 @@ function HistoryContent() {
             onSelect={(index) => setSelected(index === selectedIndex ? null : { id, index })}
           />
         </View>
-        {showMoney ? <MoneyLegend /> : <EnergyLegend />}
+        <BarsLegend money={showMoney} />
         {bucket ? (
           <BucketDetail
             money={showMoney}
@@ -191,16 +183,7 @@ function HistoryContent() {
         )}
       </Card>
       <Card title={`Totals, ${label}`} testID="card-history-totals">
-        {showMoney && totalsMoney ? (
-          <MoneyTotals money={totalsMoney} testID="history-money" />
-        ) : data ? (
-          <Totals
-            flows={data.totals}
-            unit={units.energy}
-            installed={{ endTs: data.end_ts, firstTs: data.first_ts }}
-            testID="history-totals"
-          />
-        ) : null}
+        <PeriodTotals report={data} money={showMoney} unit={units.energy} testID="history" />
         {!data && !energy.isError ? <Text style={{ color: palette.muted }}>Loading…</Text> : null}
       </Card>
     </Screen>
