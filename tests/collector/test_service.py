@@ -168,7 +168,7 @@ def _meters(*urls: str) -> list[MeterSettings]:
 
 def test_tls_trusts_nothing_when_every_meter_is_plain_http() -> None:
     context = _tls(_meters("http://192.168.1.20", "http://192.168.1.21"))
-    # No CA loaded (the 2.7 MB saved), and still verifying: a TLS link could never be opened.
+    # No CA loaded (the memory saved), and still verifying: a TLS link could never be opened.
     assert isinstance(context, ssl.SSLContext)
     assert context.cert_store_stats()["x509_ca"] == 0
     assert context.verify_mode == ssl.CERT_REQUIRED
