@@ -9,7 +9,12 @@ Both processes are stopped with SIGINT (then killed) whatever happens.
 `--history-days 60` measures the steady state after the longest backfill a meter can need.
 `--python VENV/bin/python` runs `wattboard run` in another environment, such as the runtime
 install without extras that `bench_lean.py --keep VENV` leaves (the emulator keeps running
-from this one).
+from this one). `--env MALLOC_ARENA_MAX=2` (repeatable) sets a variable for `run` alone, as the
+systemd unit does.
+
+Where the memory is, at the end of the window (/proc/<pid>/smaps_rollup): anonymous (the
+Python heap, malloc arenas, thread stacks) against file-backed (shared libraries: libpython,
+pydantic-core, libcrypto, SQLite), private against shared; and the process's thread count.
 """
 
 from __future__ import annotations
@@ -42,11 +47,16 @@ ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
 
 @contextlib.contextmanager
 def _process(
-    command: list[str], stdout: IO[str] | int, stderr: IO[str] | int | None = None
+    command: list[str],
+    stdout: IO[str] | int,
+    stderr: IO[str] | int | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[subprocess.Popen[str]]:
     """Run our own interpreter on our own module; SIGINT it on exit, kill it if it hangs."""
     # Our own interpreter running our own module: no untrusted input reaches the command.
-    process = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True, env=ENV)  # noqa: S603
+    process = subprocess.Popen(  # noqa: S603
+        command, stdout=stdout, stderr=stderr, text=True, env={**ENV, **(env or {})}
+    )
     try:
         yield process
     finally:
@@ -80,6 +90,13 @@ def _urls(process: subprocess.Popen[str]) -> list[str]:
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--history-days", type=int, default=1, choices=range(1, 61))
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a variable for `wattboard run` only, e.g. MALLOC_ARENA_MAX=2",
+    )
     parser.add_argument(
         "--python",
         default=sys.executable,
@@ -157,6 +174,26 @@ def _requests(urls: list[str]) -> int:
     return total
 
 
+def _memory(pid: int) -> dict[str, float]:
+    """Split the RSS of `pid`: anonymous vs file-backed, private vs shared (MB), and threads."""
+    kb: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii").splitlines()[1:]:
+        key, value = line.split(":", 1)
+        kb[key] = int(value.split()[0])
+    threads = len(list(Path(f"/proc/{pid}/task").iterdir()))
+
+    def mb(value: int) -> float:
+        return round(value * 1024 / 1e6, 1)
+
+    return {
+        "run_rss_mb_anonymous": mb(kb["Anonymous"]),
+        "run_rss_mb_file": mb(kb["Rss"] - kb["Anonymous"]),
+        "run_rss_mb_private": mb(kb["Private_Clean"] + kb["Private_Dirty"]),
+        "run_rss_mb_shared": mb(kb["Shared_Clean"] + kb["Shared_Dirty"]),
+        "run_threads": threads,
+    }
+
+
 def _measure(run: int, emulator: int, urls: list[str]) -> dict[str, float]:
     """Sample both processes' CPU time and the run process's RSS over the window."""
     rss = []
@@ -177,6 +214,7 @@ def _measure(run: int, emulator: int, urls: list[str]) -> dict[str, float]:
         "run_rss_mib_max": round(max(rss), 1),
         "run_rss_mib_end": round(rss[-1], 1),
         "emulator_cpu_percent_of_one_core": round(100 * sim / wall, 2),
+        **_memory(run),
     }
 
 
@@ -200,9 +238,10 @@ def main() -> None:
         config = _config(directory, urls)
         db = directory / "wattboard.db"
         command = [args.python, "-m", "wattboard", "run", "--config", str(config)]
+        extra = dict(item.split("=", 1) for item in args.env)
         with (
             (directory / "run.log").open("w+", encoding="utf-8") as log,
-            _process(command, stdout=log, stderr=subprocess.STDOUT) as run,
+            _process(command, stdout=log, stderr=subprocess.STDOUT, env=extra) as run,
         ):
             try:
                 stored, settle = _wait_for_backfill(db, run, 2 * days * 1440 - 4)
@@ -214,6 +253,7 @@ def main() -> None:
             grew = _minutes(db) - stored
     results = {
         "run_python": args.python,
+        "run_env": args.env,
         "history_days": days,
         "backfill_records": stored,
         "backfill_settled_s": round(settle, 1),

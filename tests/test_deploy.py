@@ -29,6 +29,7 @@ def test_deploy_unit_runs_unprivileged_with_state_and_restarts() -> None:
     assert ("StateDirectory", "wattboard") in unit
     assert ("Environment", "WATTBOARD_STORE__PATH=/var/lib/wattboard/wattboard.db") in unit
     assert ("EnvironmentFile", "-/etc/wattboard/wattboard.env") in unit
+    assert ("Environment", "MALLOC_ARENA_MAX=2") in unit
     assert ("Restart", "on-failure") in unit
     assert ("ExecStart", f"{INSTALLED_AT} run --config /etc/wattboard/wattboard.toml") in unit
     assert ("StandardOutput", "journal") in unit

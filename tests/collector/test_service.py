@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,8 @@ from tests.collector.conftest import settings_for
 from tests.mongo_server import until
 from wattboard.api.app import create_app
 from wattboard.api.server import bind, bound_url, serve
-from wattboard.collector.service import Collector, open_store
-from wattboard.config import Settings
+from wattboard.collector.service import Collector, _tls, open_store
+from wattboard.config import MeterSettings, Settings
 from wattboard.runtime import home_context
 from wattboard.simulator import EmulatorOptions, Emulators, apply_fault, start_emulators
 from wattboard.store.asyncstore import AsyncStore
@@ -158,3 +159,21 @@ async def test_collector_restart_does_not_fetch_an_implausible_newest_minute_aga
     warnings = [r for r in caplog.records if "implausible value" in r.getMessage()]
     assert len(warnings) == 1  # the restart did not fetch, nor log, that minute again
     assert "implausible value from the meter: b_avg_v = 1e+300" in warnings[0].getMessage()
+
+
+def _meters(*urls: str) -> list[MeterSettings]:
+    roles = ("grid", "solar")
+    return [MeterSettings(id=f"m{i}", role=roles[i], url=url) for i, url in enumerate(urls)]
+
+
+def test_tls_trusts_nothing_when_every_meter_is_plain_http() -> None:
+    context = _tls(_meters("http://192.168.1.20", "http://192.168.1.21"))
+    # No CA loaded (the memory saved), and still verifying: a TLS link could never be opened.
+    assert isinstance(context, ssl.SSLContext)
+    assert context.cert_store_stats()["x509_ca"] == 0
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
+
+
+def test_tls_verifies_with_the_usual_certificates_when_a_meter_is_https() -> None:
+    assert _tls(_meters("http://192.168.1.20", "https://meter.example")) is True
