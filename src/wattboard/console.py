@@ -62,7 +62,7 @@ COMMANDS: Final[dict[str, _Lazy]] = {
     ),
     "prices": _Lazy(
         "prices",
-        "Store spot prices from a CSV file of start,price rows (wattboard prices import FILE).",
+        "Store spot prices from a CSV file (prices import FILE), or list a day's (prices show).",
     ),
 }
 

@@ -7,12 +7,14 @@ import dataclasses
 import logging
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from wattboard.collector.view import HomeView
 from wattboard.config import Settings
 from wattboard.counters import EnergyCounters
+from wattboard.energy.prices import HOUR, QUARTER_HOUR, covering
 from wattboard.energy.tariff import TariffBook
 from wattboard.exceptions import ConfigError
 from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter, open_store
@@ -91,8 +93,26 @@ def home_context(
     )
 
 
+def current_prices(
+    book: TariffBook, store: SqliteReaderWriter, clock: Callable[[], float] = time.time
+) -> Callable[[], Awaitable[tuple[float | None, float | None]]]:
+    """Return a function giving the full import and export price per kWh now."""
+
+    async def now() -> tuple[float | None, float | None]:
+        ts = int(clock())
+        # Periods are at most an hour long: the one containing now starts within the hour.
+        point = covering(await store.prices(ts - HOUR + 1, ts + 1), ts)
+        if point is None:
+            # Without a spot price a spot component leaves the price unknown; fixed ones stand.
+            return book.prices(ts - ts % QUARTER_HOUR, None)
+        return book.prices(point.start, point.price)
+
+    return now
+
+
 def _home_assistant(
     settings: Settings,
+    store: AsyncStore,
     collector: Collector,
     counters: EnergyCounters,
     replicator: Replicator | None,
@@ -102,6 +122,7 @@ def _home_assistant(
         return None
     from wattboard.mqtt.homeassistant import HomeAssistantBridge  # noqa: PLC0415
 
+    book = settings.tariff_book()
     log.info("publishing to Home Assistant via MQTT broker %s", settings.mqtt.host)
     return HomeAssistantBridge(
         settings,
@@ -109,6 +130,7 @@ def _home_assistant(
         counters,
         replication_lag=replicator.lag_seconds if replicator else None,
         models=lambda: {k: v.model for k, v in collector.devices.items() if v.model},
+        prices=current_prices(book, SqliteReaderWriter(store)) if book else None,
     )
 
 
@@ -168,7 +190,9 @@ async def run_home(
         counters = EnergyCounters(store)
         if collector is not None:
             collector.on_stored.append(counters.wake)
-        bridge = _home_assistant(settings, collector, counters, replicator) if collector else None
+        bridge = (
+            _home_assistant(settings, store, collector, counters, replicator) if collector else None
+        )
         app = create_app(home_context(settings, store, collector, replicator, counters))
         if announce is not None:
             announce(bound_url(sock))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -200,3 +201,64 @@ async def test_alert_service_lost_minutes_from_a_gap_in_the_meters_memory(tmp_pa
     assert message.heading == "[home] Meter grid: minutes lost"
     assert message.body.startswith("2 minute(s) of meter grid can no longer be stored: ")
     assert ": not recorded by the meter. The days concerned show a coverage" in message.body
+
+
+def _offline_settings(db: Path) -> Settings:
+    return Settings(
+        site={"id": "home", "timezone": "Europe/Helsinki"},
+        store={"path": db},
+        meters=[{"id": "grid", "role": "grid", "url": "http://127.0.0.1:9"}],
+        alerts={"reversed_clamp": False, "disk_free_mb": 0},  # meter offline after 10 min
+    )
+
+
+async def test_alert_service_restart_resumes_the_open_problems(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = _offline_settings(tmp_path / "w.db")
+    store = open_store(settings)
+    await store.open()
+    collector = Collector(settings, store)  # never started: its meter never answers
+    wall, mono = [1_767_225_600.0], [1000.0]
+
+    def service() -> AlertService:
+        return AlertService(
+            settings,
+            collector,
+            store,
+            channels=[],
+            clock=lambda: wall[0],
+            monotonic=lambda: mono[0],
+        )
+
+    def later(seconds: float) -> None:
+        wall[0] += seconds
+        mono[0] += seconds
+
+    try:
+        first = service()
+        later(601)
+        (start,) = await first.check()
+        saved = json.loads((tmp_path / "w.db.alerts").read_text(encoding="utf-8"))
+        assert [(p["rule"], p["subject"], p["since"]) for p in saved["open"]] == [
+            ("meter_offline", "grid", start.since)
+        ]
+        later(30)
+        second = service()  # a restart: its meter counts as away only from now on
+        with caplog.at_level(logging.INFO, logger="wattboard"):
+            await second.resume()
+        assert "still open from before the restart: Meter grid offline" in caplog.text
+        assert second.grace() == 600 + 2 * 30
+        assert await second.check() == []  # not yet seen again, but not ended either
+        later(601)
+        assert await second.check() == []  # seen again: the same problem, no new start
+        third = service()
+        third.state_path.write_text("{not json", encoding="utf-8")
+        with caplog.at_level(logging.WARNING, logger="wattboard"):
+            await third.resume()
+        assert "ignoring the saved alert state" in caplog.text
+        later(601)
+        (again,) = await third.check()  # nothing resumed: announced again
+        assert again.kind == "start"
+    finally:
+        await store.close()

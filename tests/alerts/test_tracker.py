@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from wattboard.alerts.rules import Problem
@@ -81,3 +84,54 @@ def test_tracker_step_dates_a_problem_from_its_age() -> None:
     (end,) = tracker.step([], T0 + 300)
     assert (start.since, start.at) == (T0 - 600, T0)
     assert end.body == "back. The problem lasted 15 min."
+
+
+def _restarted(before: Tracker, now: float, grace: float = 600.0) -> Tracker:
+    after = Tracker("home", before.repeat_s)
+    after.resume(json.loads(json.dumps(before.saved())), now, grace)
+    return after
+
+
+def test_tracker_resume_a_lasting_problem_gets_no_new_start_and_keeps_its_repeats() -> None:
+    before = Tracker("home", 4 * HOUR)
+    before.step([_problem()], T0)
+    before.step([_problem()], T0 + 4 * HOUR)  # the first repeat
+    after = _restarted(before, T0 + 5 * HOUR)
+    assert after.step([_problem()], T0 + 5 * HOUR) == []
+    assert after.step([_problem()], T0 + 7.9 * HOUR) == []
+    (repeat,) = after.step([_problem()], T0 + 8 * HOUR)  # 4 h after the repeat before it
+    (end,) = after.step([], T0 + 9 * HOUR)
+    assert (repeat.kind, repeat.since) == ("repeat", T0)
+    assert (end.kind, end.since, end.body) == ("end", T0, "back. The problem lasted 9.0 h.")
+
+
+def test_tracker_resume_ends_a_problem_not_seen_again_within_the_grace() -> None:
+    before = Tracker("home", 24 * HOUR)
+    before.step([_problem("grid"), _problem("solar")], T0)
+    restart = T0 + HOUR
+    after = _restarted(before, restart, grace=600.0)
+    # The grid meter's rule needs minutes after the restart to find it offline again; the
+    # solar meter answers. Neither ends before the grace is over.
+    assert after.step([], restart + 30) == []
+    assert after.step([_problem("grid")], restart + 599) == []
+    (end,) = after.step([_problem("grid")], restart + 600)
+    assert (end.kind, end.subject, end.since) == ("end", "solar", T0)
+    assert after.step([_problem("grid")], restart + 900) == []
+    assert [m.kind for m in after.step([], restart + 960)] == ["end"]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"rule": "meter_offline", "subject": "grid", "title": "t", "body": "b", "since": 1.0},
+        {"rule": 1, "subject": "grid", "title": "t", "body": "b", "resolved": "r", "since": 1.0},
+        {"rule": "r", "subject": "s", "title": "t", "body": "b", "resolved": "r", "since": "1"},
+        {"rule": "r", "subject": "s", "title": "t", "body": "b", "resolved": "r", "since": True},
+    ],
+)
+def test_tracker_resume_refuses_a_malformed_row_and_takes_nothing(row: dict[str, Any]) -> None:
+    good = {"rule": "r", "subject": "x", "title": "t", "body": "b", "resolved": "r", "since": 1.0}
+    tracker = Tracker("home", HOUR)
+    with pytest.raises(ValueError, match="open problem 1: expected rule, subject"):
+        tracker.resume([{**good, "sent": 1.0}, {"sent": 1.0, **row}], T0, 60.0)
+    assert tracker.open == {}

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from wattboard.energy.prices import PricePoint, check_point, check_points, per_kwh
+from wattboard.energy.prices import PricePoint, check_point, check_points, covering, per_kwh
 from wattboard.exceptions import InvalidInputError
 
 T0 = 1_759_276_800  # 2025-10-01 00:00 UTC, the first day of 15-minute day-ahead prices
@@ -45,3 +45,19 @@ def test_check_points_sorts_and_refuses_overlaps() -> None:
     assert check_points([late, early]) == [early, late]
     with pytest.raises(InvalidInputError, match=f"starting at {T0} and {T0 + 900} overlap"):
         check_points([PricePoint(T0, T0 + 3600, 0.1), late])
+
+
+def test_covering_finds_the_period_holding_a_second() -> None:
+    hour = PricePoint(0, 3600, 0.1)
+    quarters = [PricePoint(3600 + 900 * i, 4500 + 900 * i, 0.2 + i / 100) for i in range(2)]
+    later = PricePoint(7200, 8100, 0.5)  # after a gap [5400, 7200)
+    points = [hour, *quarters, later]
+    assert covering(points, 0) is hour
+    assert covering(points, 3599) is hour
+    assert covering(points, 3600) is quarters[0]
+    assert covering(points, 5399) is quarters[1]
+    assert covering(points, 5400) is None  # in the gap
+    assert covering(points, 7200) is later
+    assert covering(points, 8100) is None  # after the last period
+    assert covering(points, -1) is None
+    assert covering([], 0) is None

@@ -11,11 +11,19 @@ origin `name` required, a device needs `identifiers` or `connections`), `abbrevi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from wattboard.mqtt.discovery import Site, config_payload, config_topic, entities
+from wattboard.mqtt.discovery import (
+    HEARTBEAT,
+    POWER_EXPIRE_AFTER,
+    Site,
+    config_payload,
+    config_topic,
+    entities,
+)
 
 # MQTT_RO_SCHEMA + MQTT_ENTITY_COMMON_SCHEMA (availability, device, origin, ...).
 COMMON_KEYS = {
@@ -179,3 +187,36 @@ def test_discovery_entities_cover_power_energy_and_diagnostics() -> None:
     assert by_id["online_grid"]["entity_category"] == "diagnostic"
     assert by_id["replication_lag"]["entity_category"] == "diagnostic"
     assert by_id["coverage_today"]["unit_of_measurement"] == "%"
+
+
+def test_discovery_power_expires_after_three_missed_heartbeats() -> None:
+    by_id = {e.object_id: config_payload(SITE, e) for e in entities(SITE)}
+    power = sorted(k for k, v in by_id.items() if v.get("device_class") == "power")
+    assert power == [
+        "power_grid",
+        "power_grid_a",
+        "power_grid_b",
+        "power_grid_c",
+        "power_home",
+        "power_solar",
+        "power_solar_a",
+        "power_solar_b",
+        "power_solar_c",
+    ]
+    assert {by_id[k]["expire_after"] for k in power} == {180}
+    assert POWER_EXPIRE_AFTER >= 2 * HEARTBEAT  # a value is resent at least once in between
+    # Lifetime counters are retained and only grow: they never expire.
+    assert not any("expire_after" in v for v in by_id.values() if v.get("device_class") == "energy")
+
+
+def test_discovery_price_entities_only_with_a_tariff() -> None:
+    assert not any(e.object_id.startswith("price_") for e in entities(SITE))
+    priced = replace(SITE, currency="EUR")
+    by_id = {e.object_id: config_payload(priced, e) for e in entities(priced)}
+    for direction in ("import", "export"):
+        payload = by_id[f"price_{direction}"]
+        check_payload("sensor", payload)
+        assert payload["unit_of_measurement"] == "EUR/kWh"
+        assert payload["state_topic"] == f"wattboard/home/price/{direction}"
+        assert payload["unique_id"] == f"wattboard_home_price_{direction}"
+        assert "device_class" not in payload  # HA has no class for a price per kWh

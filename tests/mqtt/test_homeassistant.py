@@ -22,9 +22,11 @@ from wattboard.collector.service import Collector, open_store
 from wattboard.config import MqttSettings, Settings
 from wattboard.counters import EnergyCounters
 from wattboard.energy.counters import COUNTER_FLOWS
+from wattboard.energy.prices import PricePoint
 from wattboard.mqtt.homeassistant import HomeAssistantBridge
-from wattboard.runtime import run_home
+from wattboard.runtime import current_prices, run_home
 from wattboard.simulator import Emulators
+from wattboard.store.asyncstore import SqliteReaderWriter
 
 pytestmark = needs_mosquitto
 PREFIX = "wattboard/test"
@@ -276,6 +278,49 @@ async def test_homeassistant_power_once_a_tick_and_only_past_the_deadband(tmp_pa
             sent = len(received.payloads(topic)) - before
             assert 3 <= sent <= 7
             assert received.last(topic) == "2650.0"  # the latest reading, not a stale one
+            stop.set()
+            await asyncio.wait_for(task, timeout=10)
+        await store.close()
+
+
+async def test_homeassistant_publishes_the_full_prices_of_each_period(tmp_path: Path) -> None:
+    tariff = {
+        "valid_from": "2025-01-01",
+        "currency": "EUR",
+        "import": [{"name": "energy", "spot": True, "price": 0.01, "vat": 25.5}],
+        "export": [{"name": "sale", "spot": True, "price": -0.003}],
+    }
+    with running(Broker(tmp_path / "broker")) as broker:
+        settings = _offline_settings(tmp_path, broker.port)
+        settings.tariffs = Settings(tariffs=[tariff]).tariffs
+        store = open_store(settings)
+        await store.open()
+        reader = SqliteReaderWriter(store)
+        await reader.put_prices(
+            [PricePoint(T0, T0 + 900, 0.10), PricePoint(T0 + 900, T0 + 1800, -0.05)]
+        )
+        now = [T0 + 60.0]
+        prices = current_prices(settings.tariff_book(), reader, clock=lambda: now[0])
+        bridge = HomeAssistantBridge(settings, LiveState(), EnergyCounters(store), prices=prices)
+        stop = asyncio.Event()
+        async with recorder(broker.port) as received:
+            task = asyncio.create_task(bridge.run(stop))
+            imported, exported = f"{PREFIX}/price/import", f"{PREFIX}/price/export"
+            await wait_for(lambda: None not in (received.last(imported), received.last(exported)))
+            assert float(received.last(imported) or "nan") == pytest.approx(0.11 * 1.255)
+            assert float(received.last(exported) or "nan") == pytest.approx(0.097)
+            config = json.loads(
+                received.last("homeassistant/sensor/wattboard_test/price_import/config") or "{}"
+            )
+            assert config["unit_of_measurement"] == "EUR/kWh"
+            now[0] = T0 + 900.0  # the next quarter, with a negative spot price
+            await bridge.publish_energy()
+            await wait_for(lambda: received.last(exported) == "-0.053000")
+            await wait_for(lambda: received.last(imported) != "0.138050")
+            assert float(received.last(imported) or "nan") == pytest.approx(-0.04 * 1.255)
+            now[0] = T0 + 1800.0  # no price published yet: unknown in HA, never zero
+            await bridge.publish_energy()
+            await wait_for(lambda: received.last(imported) == received.last(exported) == "None")
             stop.set()
             await asyncio.wait_for(task, timeout=10)
         await store.close()

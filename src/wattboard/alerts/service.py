@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import shutil
 import time
@@ -53,6 +54,7 @@ class AlertService:
         channels: Sequence[Channel] | None = None,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        state_path: Path | None = None,
     ) -> None:
         self.settings = settings
         self.rules = settings.alerts
@@ -74,11 +76,14 @@ class AlertService:
         self._clamps: tuple[ClampSuspect, ...] | None = None
         self._clamps_due = 0.0
         self._episode = Episode("alert checks", log)
+        self.state_path = state_path or state_file(settings)
+        self._saving = Episode("saving the alert state", log)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Check every `check_seconds` until `stop` is set; never raises on a failed check."""
         names = ", ".join(d.channel.name for d in self.deliveries) or "none (log only)"
         log.info("alerts: checking every %g s; channels: %s", self.rules.check_seconds, names)
+        await self.resume()
         try:
             async with asyncio.TaskGroup() as group:
                 workers = [group.create_task(d.work()) for d in self.deliveries]
@@ -103,12 +108,60 @@ class AlertService:
             return []
         self._episode.succeeded()
         messages = self.tracker.step(problems, facts.now)
+        if messages:
+            await self.save()
         for message in messages:
             level = logging.INFO if message.kind == "end" else logging.WARNING
             log.log(level, "alert %s: %s: %s", message.kind, message.heading, message.body)
             for delivery in self.deliveries:
                 delivery.put(message)
         return messages
+
+    def grace(self) -> float:
+        """Return how long after a start every rule has had time to find its problem again."""
+        rules = self.rules
+        minutes = [rules.meter_offline_minutes]
+        minutes += [rules.replication_failing_minutes] if self.replicator else []
+        minutes += [rules.import_minutes] if rules.import_above_w else []
+        minutes += [rules.export_minutes] if rules.export_above_w else []
+        return 60.0 * max(minutes) + 2 * rules.check_seconds
+
+    async def resume(self) -> None:
+        """Take back the problems open when the last run stopped (none if unreadable)."""
+        try:
+            text = await asyncio.to_thread(self.state_path.read_text, encoding="utf-8")
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError) as err:
+            log.warning("alerts: cannot read the saved alert state %s: %s", self.state_path, err)
+            return
+        try:
+            saved = json.loads(text)
+            rows = saved.get("open") if isinstance(saved, dict) else None
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                raise TypeError("expected an object with a list `open` of objects")  # noqa: TRY301
+            self.tracker.resume(rows, self.clock(), self.grace())
+        except (ValueError, TypeError) as err:  # JSONDecodeError is a ValueError
+            log.warning(
+                "alerts: ignoring the saved alert state %s (%s); problems still there are "
+                "announced again",
+                self.state_path,
+                err,
+            )
+            return
+        if self.tracker.open:
+            titles = ", ".join(o.problem.title for o in self.tracker.open.values())
+            log.info("alerts: still open from before the restart: %s", titles)
+
+    async def save(self) -> None:
+        """Keep the open problems beside the database; a failure is logged once per episode."""
+        text = json.dumps({"open": self.tracker.saved()}, indent=1)
+        try:
+            await asyncio.to_thread(_write_atomically, self.state_path, text)
+        except OSError as err:
+            self._saving.failed(err)
+        else:
+            self._saving.succeeded()
 
     async def facts(self) -> Facts:
         """Gather what the collector, replicator and store know now."""
@@ -169,3 +222,16 @@ class AlertService:
         if verdict is not None:
             self._clamps = verdict
         return self._clamps
+
+
+def state_file(settings: Settings) -> Path:
+    """Return where the open problems are kept: beside the database, e.g. `wattboard.db.alerts`."""
+    path = settings.store.resolved_path()
+    return path.with_name(f"{path.name}.alerts")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # A crash mid-write leaves the old file, never half a new one.
+    temporary = path.with_name(f"{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)

@@ -1,18 +1,20 @@
 """Problems in, messages out: one when a problem starts, one when it ends, repeats in between.
 
-Pure: the caller passes the wall time. The state lives in memory only, so a restart forgets it
-and a problem still there after a restart is announced again (README, "Alerts").
+Pure: the caller passes the wall time. The open problems can be saved and resumed, so a restart
+neither announces a lasting problem again nor forgets to say when it ends (README, "Alerts").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Final, Literal
 
 from wattboard.alerts.rules import Problem, duration
 
 Kind = Literal["start", "repeat", "end", "test"]
+_TEXTS: Final = ("rule", "subject", "title", "body", "resolved")
+_TIMES: Final = ("since", "sent")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,9 @@ class _Open:
     problem: Problem
     since: float
     sent: float
+    # Resumed after a restart: not ended before its rule has had time to see it again (a meter
+    # counts as offline only N minutes after the restart, say).
+    hold_until: float = 0.0
 
 
 @dataclass(slots=True)
@@ -66,12 +71,50 @@ class Tracker:
             if self.repeat_s > 0 and now - known.sent >= self.repeat_s:
                 known.sent = now
                 messages.append(self._message("repeat", problem, known.since, now))
-        for key in [k for k in self.open if k not in seen]:
+        for key in [k for k, o in self.open.items() if k not in seen and o.hold_until <= now]:
             ended = self.open.pop(key)
             lasted = f" The problem lasted {duration(now - ended.since)}."
             body = ended.problem.resolved + lasted
             messages.append(self._message("end", ended.problem, ended.since, now, body))
         return messages
+
+    def saved(self) -> list[dict[str, Any]]:
+        """Return the open problems as JSON-ready rows, for `resume` after a restart."""
+        return [
+            {
+                "rule": o.problem.rule,
+                "subject": o.problem.subject,
+                "title": o.problem.title,
+                "body": o.problem.body,
+                "resolved": o.problem.resolved,
+                "since": o.since,
+                "sent": o.sent,
+            }
+            for o in self.open.values()
+        ]
+
+    def resume(self, rows: Iterable[Mapping[str, Any]], now: float, grace: float) -> None:
+        """Take back the open problems `saved` returned before a restart.
+
+        A resumed problem is still open: seen again, it gets no new start, and its repeats keep
+        their schedule; not seen again within `grace` seconds, it ends with its end message.
+        A malformed row raises ValueError and nothing is taken.
+        """
+        resumed = {}
+        for index, row in enumerate(rows):
+            texts = [t for t in (row.get(name) for name in _TEXTS) if isinstance(t, str)]
+            times = [
+                float(t)
+                for t in (row.get(name) for name in _TIMES)
+                if isinstance(t, int | float) and not isinstance(t, bool)
+            ]
+            if len(texts) != len(_TEXTS) or len(times) != len(_TIMES):
+                raise ValueError(f"open problem {index}: expected {', '.join(_TEXTS + _TIMES)}")
+            rule, subject, title, body, resolved = texts
+            problem = Problem(rule, subject, title, body, resolved)
+            since, sent = times
+            resumed[problem.key] = _Open(problem, since, sent, hold_until=now + grace)
+        self.open.update(resumed)
 
     def _message(
         self, kind: Kind, problem: Problem, since: float, now: float, body: str | None = None

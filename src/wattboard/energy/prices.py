@@ -8,13 +8,14 @@ Prices may be negative. Sources give EUR/MWh; `per_kwh` converts.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from wattboard.exceptions import InvalidInputError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
 QUARTER_HOUR: Final = 900
 HOUR: Final = 3600
@@ -28,6 +29,14 @@ class PricePoint:
     start: int
     end: int
     price: float
+
+
+def covering(points: Sequence[PricePoint], ts: int) -> PricePoint | None:
+    """Return the period of `points` (sorted by start) that contains epoch second `ts`."""
+    index = bisect_right([p.start for p in points], ts) - 1
+    if index >= 0 and ts < points[index].end:
+        return points[index]
+    return None
 
 
 def per_kwh(per_mwh: float) -> float:

@@ -8,6 +8,7 @@ never the abbreviations, so one spelling is used throughout. Topics:
 - `<topic prefix>/status`: `online` / `offline` (birth and last will, retained);
 - `<topic prefix>/power/<grid|solar|home>`, `<topic prefix>/meter/<id>/power/<a|b|c>`: W;
 - `<topic prefix>/energy/<flow>`: kWh, the lifetime counters (retained);
+- `<topic prefix>/price/<import|export>`: the full price per kWh now, with `[[tariffs]]` (retained);
 - `<topic prefix>/meter/<id>/online`, `<topic prefix>/diagnostic/<name>`.
 """
 
@@ -27,6 +28,11 @@ Component = Literal["sensor", "binary_sensor"]
 ONLINE: Final = "online"
 OFFLINE: Final = "offline"
 SITE_POWER: Final = ("grid", "solar", "home")
+PRICE_DIRECTIONS: Final = ("import", "export")
+HEARTBEAT: Final = 60.0  # seconds: an unchanged power or state value is sent again after this long
+# A power value not refreshed for three heartbeats (a stale meter, a stopped Wattboard whose last
+# will was lost) shows as unavailable in HA instead of the last watts forever.
+POWER_EXPIRE_AFTER: Final = int(3 * HEARTBEAT)
 _POWER_NAMES: Final = {"grid": "Grid power", "solar": "Solar power", "home": "Home power"}
 _ENERGY_NAMES: Final = {
     "grid_import": "Grid import (netted)",
@@ -60,6 +66,7 @@ class Site:
     version: str
     replicating: bool = False
     models: Mapping[str, str] = field(default_factory=dict)  # meter id -> device model
+    currency: str | None = None  # the tariffs' currency; None: no tariff, no price entities
 
     @property
     def node(self) -> str:
@@ -87,6 +94,10 @@ def energy_topic(site: Site, flow: str) -> str:
     return f"{site.topic_prefix}/energy/{flow}"
 
 
+def price_topic(site: Site, direction: str) -> str:
+    return f"{site.topic_prefix}/price/{direction}"
+
+
 def online_topic(site: Site, meter: str) -> str:
     return f"{site.topic_prefix}/meter/{meter}/online"
 
@@ -100,6 +111,7 @@ _POWER: Final = {
     "state_class": "measurement",
     "unit_of_measurement": "W",
     "suggested_display_precision": 0,
+    "expire_after": POWER_EXPIRE_AFTER,
 }
 _ENERGY: Final = {
     "device_class": "energy",
@@ -126,6 +138,24 @@ def entities(site: Site) -> list[Entity]:
         )
         for flow in COUNTER_FLOWS
     ]
+    if site.currency is not None:
+        # HA's energy dashboard takes "an entity with the current price" per kWh for the grid's
+        # import cost and export compensation: these are the tariff's full prices, VAT included.
+        found += [
+            Entity(
+                "sensor",
+                f"price_{direction}",
+                f"{direction.capitalize()} price",
+                price_topic(site, direction),
+                None,
+                {
+                    "state_class": "measurement",
+                    "unit_of_measurement": f"{site.currency}/kWh",
+                    "suggested_display_precision": 4,
+                },
+            )
+            for direction in PRICE_DIRECTIONS
+        ]
     found.append(
         Entity(
             "sensor",
@@ -233,3 +263,8 @@ def format_kwh(wh: float) -> str:
 
 def format_watts(watts: float) -> str:
     return f"{watts:.1f}"
+
+
+def format_price(price: float | None) -> str:
+    """Return a price per kWh as a state; HA reads `None` as unknown (no price for now)."""
+    return "None" if price is None else f"{price:.6f}"

@@ -13,14 +13,16 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from wattboard import __version__
 from wattboard.mqtt.discovery import (
+    HEARTBEAT,
     OFFLINE,
     ONLINE,
+    PRICE_DIRECTIONS,
     SITE_POWER,
     Site,
     config_payload,
@@ -29,10 +31,12 @@ from wattboard.mqtt.discovery import (
     energy_topic,
     entities,
     format_kwh,
+    format_price,
     format_watts,
     online_topic,
     phase_topic,
     power_topic,
+    price_topic,
 )
 from wattboard.mqtt.link import Message, MqttLink
 
@@ -42,8 +46,9 @@ if TYPE_CHECKING:
     from wattboard.counters import EnergyCounters
 
 log = logging.getLogger(__name__)
+# The full import and export price per kWh now (None where a price is missing).
+CurrentPrices = Callable[[], Awaitable[tuple[float | None, float | None]]]
 TICK: Final = 1.0  # seconds: power is published at most this often
-HEARTBEAT: Final = 60.0  # seconds: an unchanged value is sent again after this long
 
 
 class HomeAssistantBridge:
@@ -57,6 +62,7 @@ class HomeAssistantBridge:
         *,
         replication_lag: Callable[[], float | None] | None = None,
         models: Callable[[], Mapping[str, str]] = dict,
+        prices: CurrentPrices | None = None,
         tick: float = TICK,
         heartbeat: float = HEARTBEAT,
     ) -> None:
@@ -70,11 +76,13 @@ class HomeAssistantBridge:
             meters=[(m.id, m.role) for m in settings.meters],
             version=__version__,
             replicating=replication_lag is not None,
+            currency=settings.tariffs[0].currency if prices and settings.tariffs else None,
         )
         self.live = live
         self.counters = counters
         self.replication_lag = replication_lag
         self.models = models
+        self.prices = prices
         self.deadband = mqtt.power_deadband
         self.tick = tick
         self.heartbeat = heartbeat
@@ -135,12 +143,20 @@ class HomeAssistantBridge:
         self.discoveries += 1
 
     async def publish_energy(self) -> None:
-        """Publish the lifetime counters (retained) and the diagnostics."""
+        """Publish the lifetime counters (retained), the prices now and the diagnostics.
+
+        Counters refresh at each stored minute, so a new settlement period's price follows
+        within seconds of the minute that starts it.
+        """
         values = self.counters.values
         if values is not None:
             for flow, wh in values.items():
                 topic = energy_topic(self.site, flow)
                 await self._send(topic, format_kwh(wh), None, retain=True, qos=1)
+        if self.prices is not None:
+            for direction, price in zip(PRICE_DIRECTIONS, await self.prices(), strict=True):
+                text = format_price(price)
+                await self._send(price_topic(self.site, direction), text, None, retain=True)
         coverage = self.counters.coverage_today
         text = "None" if coverage is None else f"{coverage * 100:.1f}"
         await self._send(diagnostic_topic(self.site, "coverage_today"), text, None, retain=True)
