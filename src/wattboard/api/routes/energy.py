@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 from bisect import bisect_left
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from wattboard.api.context import ApiContext
 from wattboard.api.deps import Ctx, EndInstant, Instant
-from wattboard.api.schemas import BucketOut, EnergyOut, FlowsOut, MoneyOut
+from wattboard.api.schemas import EnergyOut
 from wattboard.api.timefmt import iso, parse_instant
 from wattboard.energy.flows import Flows
 from wattboard.energy.money import NO_MONEY, Money, Pricer, combine_money, energy_money
@@ -28,6 +30,7 @@ from wattboard.exceptions import InvalidInputError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from zoneinfo import ZoneInfo
 
     from wattboard.energy.sums import MinuteSums
     from wattboard.energy.tariff import TariffBook
@@ -49,46 +52,65 @@ MAX_RANGE: Final[dict[str, int]] = {
 _FIRST_DAY_S: Final = 25 * 3600  # the longest local day
 
 
+# The calendar views answer with a body they write themselves (see `_body`): FastAPI would
+# build the models, validate them against `response_model` and serialise them again, which
+# cost more than reading and adding up the data. `response_model` still gives the schema, and
+# tests/api/test_energy_body.py checks every body against the models.
 @router.get("/day/{date}", operation_id="getEnergyDay", response_model=EnergyOut)
-async def energy_day(date: DateKey, ctx: Ctx) -> EnergyOut:
+async def energy_day(date: DateKey, ctx: Ctx) -> Response:
     """Hourly energy of a local day (23, 24 or 25 buckets)."""
-    return await _period(ctx, "day", date, "date")
+    return _json(await _period(ctx, "day", date, "date"))
 
 
 @router.get("/week/{iso_week}", operation_id="getEnergyWeek", response_model=EnergyOut)
-async def energy_week(iso_week: WeekKey, ctx: Ctx) -> EnergyOut:
+async def energy_week(iso_week: WeekKey, ctx: Ctx) -> Response:
     """Daily energy of an ISO week (Monday first), e.g. 2025-W20."""
-    return await _period(ctx, "week", iso_week, "iso_week")
+    return _json(await _period(ctx, "week", iso_week, "iso_week"))
 
 
 @router.get("/month/{month}", operation_id="getEnergyMonth", response_model=EnergyOut)
-async def energy_month(month: MonthKey, ctx: Ctx) -> EnergyOut:
+async def energy_month(month: MonthKey, ctx: Ctx) -> Response:
     """Daily energy of a month, e.g. 2025-05."""
-    return await _period(ctx, "month", month, "month")
+    return _json(await _period(ctx, "month", month, "month"))
 
 
 @router.get("/year/{year}", operation_id="getEnergyYear", response_model=EnergyOut)
-async def energy_year(year: YearKey, ctx: Ctx) -> EnergyOut:
+async def energy_year(year: YearKey, ctx: Ctx) -> Response:
     """Monthly energy of a year (12 buckets)."""
-    return await _period(ctx, "year", year, "year")
+    return _json(await _period(ctx, "year", year, "year"))
 
 
 @router.get("/years", operation_id="getEnergyYears", response_model=EnergyOut)
-async def energy_years(ctx: Ctx) -> EnergyOut:
+async def energy_years(ctx: Ctx) -> Response:
     """Yearly energy, one bucket per year with data."""
     zone = ctx.reader.zone
-    span = await ctx.reader.span()
+    # The years come from the store's span; the sums of the years the last answer had are
+    # asked in the same turn of the store's thread, and used only if the span still has
+    # those years (the store keeps its day sums until the data changes).
+    guess = ctx.energy_years
+    if guess is None:
+        span = await ctx.reader.span()
+        guessed = None
+    else:
+        years = _years(*guess, zone)
+        span, guessed = await asyncio.gather(
+            ctx.reader.span(), ctx.reader.day_sums([(b.start, b.end) for b in years])
+        )
     site = await _site(ctx, span)
     if span is None:
         now = int(ctx.clock())
         empty = Bucket("year", "all", now, now, "", "")
-        return _out(ctx, "years", "all", empty, Report([], Flows()), site, [])
+        return _json(_body(ctx, "years", "all", empty, Report([], Flows()), site, []))
     first, last = (datetime.fromtimestamp(ts, zone).year for ts in span)
-    years = [period("year", str(y), zone) for y in range(first, last + 1)]
+    ctx.energy_years = (first, last)
+    years = _years(first, last, zone)
     whole = Bucket("year", "all", years[0].start, years[-1].end, "", "")
-    report = await _from_days(ctx, years, whole, site)
+    if guessed is not None and guess == (first, last):
+        report = from_sums(years, guessed, site)
+    else:
+        report = await _from_days(ctx, years, whole, site)
     money = await _money_of_days(ctx, years, whole, site)
-    return _out(ctx, "years", "all", whole, report, site, money)
+    return _json(_body(ctx, "years", "all", whole, report, site, money))
 
 
 @router.get("", operation_id="getEnergyRange", response_model=EnergyOut)
@@ -97,8 +119,13 @@ async def energy_range(
     start: Instant,
     end: EndInstant,
     bucket: Annotated[RangeUnit, Query(description="Bucket size")] = "hour",
-) -> EnergyOut:
+) -> Response:
     """Energy of any range in buckets of 15 minutes, hours, local days or months."""
+    return _json(await range_body(ctx, start, end, bucket))
+
+
+async def range_body(ctx: ApiContext, start: str, end: str, bucket: RangeUnit) -> dict[str, Any]:
+    """Return the body of GET /energy (also the rows of the CSV export)."""
     zone = ctx.reader.zone
     first, last = parse_instant(start, "start", zone), parse_instant(end, "end", zone)
     _check_range(first, last, bucket, ctx)
@@ -113,7 +140,7 @@ async def energy_range(
         report = await _from_days(ctx, cut, whole, site)
         money = await _money_of_days(ctx, cut, whole, site)
     key = f"{whole.local_start}/{whole.local_end}"
-    return _out(ctx, "range", key, whole, report, site, money)
+    return _body(ctx, "range", key, whole, report, site, money)
 
 
 def _check_range(first: int, last: int, bucket: str, ctx: ApiContext) -> None:
@@ -131,9 +158,8 @@ def _check_range(first: int, last: int, bucket: str, ctx: ApiContext) -> None:
         raise InvalidInputError("end", f"a range of {bucket} buckets may span at most {days} days")
 
 
-async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> EnergyOut:
-    span = period(kind, key, ctx.reader.zone, field)
-    children = period_buckets(span, ctx.reader.zone)
+async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> dict[str, Any]:
+    span, children = _cut(kind, key, ctx.reader.zone, field)
     if kind == "day":
         # Asked together, so the store's thread answers both in one turn.
         site, quarters = await asyncio.gather(
@@ -142,10 +168,34 @@ async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> En
         report = from_quarters(children, quarters, site)
         money = await _money_of_quarters(ctx, children, span, quarters, site)
     else:
-        site = await _site(ctx)
-        report = await _from_days(ctx, children, span, site)
+        site, report = await _days_report(ctx, children, span)
         money = await _money_of_days(ctx, children, span, site)
-    return _out(ctx, kind, span.key, span, report, site, money)
+    return _body(ctx, kind, span.key, span, report, site, money)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cut(kind: PeriodKind, key: str, zone: ZoneInfo, field: str) -> tuple[Bucket, list[Bucket]]:
+    """Return a period and its buckets; cutting a day's hours took longer than reading them."""
+    # Pure calendar work, so kept: the app asks for the same periods again and again. The
+    # list is never changed by its readers.
+    span = period(kind, key, zone, field)
+    return span, period_buckets(span, zone)
+
+
+@functools.lru_cache(maxsize=64)
+def _years(first: int, last: int, zone: ZoneInfo) -> list[Bucket]:
+    return [period("year", str(y), zone) for y in range(first, last + 1)]
+
+
+async def _days_report(ctx: ApiContext, cut: list[Bucket], whole: Bucket) -> tuple[Site, Report]:
+    """Return the site and the report of days, weeks or months, read in one store turn."""
+    if cut[0].unit == "day":  # a week or a month of days: the rows themselves
+        site, days = await asyncio.gather(_site(ctx), ctx.reader.day_rows(whole.start, whole.end))
+        return site, from_days(cut, [(d.start, d.flows) for d in days], site)
+    site, sums = await asyncio.gather(
+        _site(ctx), ctx.reader.day_sums([(b.start, b.end) for b in cut])
+    )
+    return site, from_sums(cut, sums, site)
 
 
 async def _from_days(ctx: ApiContext, cut: list[Bucket], whole: Bucket, site: Site) -> Report:
@@ -227,7 +277,7 @@ async def _first_record(ctx: ApiContext, first: int) -> int:
     return found
 
 
-def _out(
+def _body(
     ctx: ApiContext,
     kind: OutKind,
     key: str,
@@ -235,78 +285,93 @@ def _out(
     report: Report,
     site: Site,
     money: list[Money] | None,
-) -> EnergyOut:
+) -> dict[str, Any]:
+    """Return the body of an energy response, as `EnergyOut` would send it.
+
+    Fields in the models' order; energies rounded to 0.0001 then 0.001 Wh as the models did
+    (their values, then their serialiser), ratios and amounts to 0.0001.
+    """
     zone = ctx.reader.zone
     currency = ctx.tariffs.currency if ctx.tariffs else None
-    totals = flows_out(report.totals)
+    totals = _flows_body(report.totals)
     if money is not None and currency is not None:
-        totals.money = money_out(combine_money(money), currency)
+        totals["money"] = _money_body(combine_money(money), currency)
         buckets = [
-            _bucket_out(b, f, money_out(m, currency))
+            _bucket_body(b, f, _money_body(m, currency))
             for (b, f), m in zip(report.buckets, money, strict=True)
         ]
     else:
-        buckets = [_bucket_out(b, f, None) for b, f in report.buckets]
-    return EnergyOut(
-        period=kind,
-        key=key,
-        timezone=zone.key,
-        netting=ctx.reader.netting,
-        start=iso(span.start, zone),
-        end=iso(span.end, zone),
-        start_ts=span.start,
-        end_ts=span.end,
-        first_ts=site.first,
-        totals=totals,
-        buckets=buckets,
-    )
-
-
-def flows_out(flows: Flows) -> FlowsOut:
-    return FlowsOut(**_flow_fields(flows))
-
-
-def _flow_fields(f: Flows) -> dict[str, float | None]:
+        totals["money"] = None
+        buckets = [_bucket_body(b, f, None) for b, f in report.buckets]
     return {
-        "grid_import": round(f.grid_import, 4),
-        "grid_export": round(f.grid_export, 4),
-        "solar": round(f.solar, 4),
-        "consumption": round(f.consumption, 4),
-        "self_consumption": round(f.self_consumption, 4),
+        "period": kind,
+        "key": key,
+        "timezone": zone.key,
+        "netting": ctx.reader.netting,
+        "start": iso(span.start, zone),
+        "end": iso(span.end, zone),
+        "start_ts": span.start,
+        "end_ts": span.end,
+        "first_ts": site.first,
+        "unit": "Wh",
+        "totals": totals,
+        "buckets": buckets,
+    }
+
+
+# As FastAPI writes JSON: compact, UTF-8; NaN is refused (no energy or amount is ever NaN).
+_encode: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def _json(body: dict[str, Any]) -> Response:
+    return Response(_encode(body).encode(), media_type="application/json")
+
+
+def _flows_body(f: Flows) -> dict[str, Any]:
+    return {
+        "grid_import": _wh(f.grid_import),
+        "grid_export": _wh(f.grid_export),
+        "solar": _wh(f.solar),
+        "consumption": _wh(f.consumption),
+        "self_consumption": _wh(f.self_consumption),
         "self_sufficiency": _ratio(f.self_sufficiency),
         "self_consumption_ratio": _ratio(f.self_consumption_ratio),
         "coverage": _ratio(f.coverage),
     }
 
 
-def money_out(money: Money, currency: str) -> MoneyOut:
+def _wh(value: float) -> float:
+    # Twice, as before: the value rounded to 0.0001, then the WattHours serialiser to 0.001.
+    return round(round(value, 4), 3)
+
+
+def _money_body(money: Money, currency: str) -> dict[str, Any]:
     """Round each amount to 0.0001; net_cost from the rounded parts, so the body adds up."""
     import_cost = round(money.import_cost, 4)
     export_revenue = round(money.export_revenue, 4)
     fixed_fees = round(money.fixed_fees, 4)
-    return MoneyOut(
-        currency=currency,
-        import_cost=import_cost,
-        export_revenue=export_revenue,
-        fixed_fees=fixed_fees,
-        net_cost=round(import_cost + fixed_fees - export_revenue, 4),
-        solar_savings=round(money.solar_savings, 4),
-        priced=_ratio(money.priced),
-    )
+    return {
+        "currency": currency,
+        "import_cost": import_cost,
+        "export_revenue": export_revenue,
+        "fixed_fees": fixed_fees,
+        "net_cost": round(import_cost + fixed_fees - export_revenue, 4),
+        "solar_savings": round(money.solar_savings, 4),
+        "priced": _ratio(money.priced),
+    }
 
 
 def _ratio(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _bucket_out(bucket: Bucket, flows: Flows, money: MoneyOut | None) -> BucketOut:
+def _bucket_body(bucket: Bucket, flows: Flows, money: dict[str, Any] | None) -> dict[str, Any]:
     # The bucket's local times were formatted when the period was cut.
-    return BucketOut(
-        money=money,
-        key=bucket.key,
-        start=bucket.local_start,
-        end=bucket.local_end,
-        start_ts=bucket.start,
-        end_ts=bucket.end,
-        **_flow_fields(flows),
-    )
+    body = _flows_body(flows)
+    body["money"] = money
+    body["key"] = bucket.key
+    body["start"] = bucket.local_start
+    body["end"] = bucket.local_end
+    body["start_ts"] = bucket.start
+    body["end_ts"] = bucket.end
+    return body
