@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from operator import add, attrgetter
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -84,20 +84,16 @@ _SETTERS: Final = tuple(getattr(MinuteSums, name).__set__ for name in SUM_FIELDS
 
 
 def sums_from_row(values: Sequence[float]) -> MinuteSums:
-    """Return the sums of a stored row whose columns are named and ordered as `SUM_FIELDS`."""
+    """Return the sums of a stored row whose columns are named and ordered as `SUM_FIELDS`.
+
+    Also for sums this module added up itself: trusted values, in field order.
+    """
     if len(values) != len(SUM_FIELDS):
         raise ValueError(f"a row of sums has {len(SUM_FIELDS)} values, got {len(values)}")
     sums = object.__new__(MinuteSums)
     for setter, value in zip(_SETTERS, values, strict=True):
         setter(sums, value)
     return sums
-
-
-def sums_from_values(values: Sequence[float]) -> MinuteSums:
-    """Return sums of values in `SUM_FIELDS` order, with keywords (checked by the dataclass)."""
-    # Any: mypy checks **kwargs against every field's type.
-    row: dict[str, Any] = dict(zip(SUM_FIELDS, values, strict=True))
-    return MinuteSums(**row)
 
 
 def quarter_start(ts: int) -> int:
@@ -153,7 +149,7 @@ def total(sums: Iterable[MinuteSums]) -> MinuteSums:
     values: tuple[float, ...] | None = None
     for item in items:
         values = tuple(map(add, values or sum_values(first), sum_values(item)))
-    return first if values is None else sums_from_values(values)
+    return first if values is None else sums_from_row(values)
 
 
 def site_minutes(

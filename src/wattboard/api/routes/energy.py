@@ -7,7 +7,7 @@ import functools
 import json
 from bisect import bisect_left
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
@@ -124,7 +124,7 @@ async def energy_range(
     return _json(await range_body(ctx, start, end, bucket))
 
 
-async def range_body(ctx: ApiContext, start: str, end: str, bucket: RangeUnit) -> dict[str, Any]:
+async def range_body(ctx: ApiContext, start: str, end: str, bucket: RangeUnit) -> str:
     """Return the body of GET /energy (also the rows of the CSV export)."""
     zone = ctx.reader.zone
     first, last = parse_instant(start, "start", zone), parse_instant(end, "end", zone)
@@ -158,7 +158,7 @@ def _check_range(first: int, last: int, bucket: str, ctx: ApiContext) -> None:
         raise InvalidInputError("end", f"a range of {bucket} buckets may span at most {days} days")
 
 
-async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> dict[str, Any]:
+async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> str:
     span, children = _cut(kind, key, ctx.reader.zone, field)
     if kind == "day":
         # Asked together, so the store's thread answers both in one turn.
@@ -285,93 +285,101 @@ def _body(
     report: Report,
     site: Site,
     money: list[Money] | None,
-) -> dict[str, Any]:
-    """Return the body of an energy response, as `EnergyOut` would send it.
+) -> str:
+    """Return the JSON body of an energy response, as `EnergyOut` would send it.
 
     Fields in the models' order; energies rounded to 0.0001 then 0.001 Wh as the models did
-    (their values, then their serialiser), ratios and amounts to 0.0001.
+    (their values, then their serialiser), ratios and amounts to 0.0001. Written as text
+    bucket by bucket: a dict per bucket for the JSON encoder cost as much again.
     """
     zone = ctx.reader.zone
     currency = ctx.tariffs.currency if ctx.tariffs else None
-    totals = _flows_body(report.totals)
     if money is not None and currency is not None:
-        totals["money"] = _money_body(combine_money(money), currency)
+        totals = _flows_json(report.totals, _money_json(combine_money(money), currency)) + "}"
         buckets = [
-            _bucket_body(b, f, _money_body(m, currency))
+            _flows_json(f, _money_json(m, currency)) + _bucket_tail(b)
             for (b, f), m in zip(report.buckets, money, strict=True)
         ]
     else:
-        totals["money"] = None
-        buckets = [_bucket_body(b, f, None) for b, f in report.buckets]
-    return {
-        "period": kind,
-        "key": key,
-        "timezone": zone.key,
-        "netting": ctx.reader.netting,
-        "start": iso(span.start, zone),
-        "end": iso(span.end, zone),
-        "start_ts": span.start,
-        "end_ts": span.end,
-        "first_ts": site.first,
-        "unit": "Wh",
-        "totals": totals,
-        "buckets": buckets,
-    }
+        totals = _flows_json(report.totals, "null") + "}"
+        buckets = [_flows_json(f, "null") + _bucket_tail(b) for b, f in report.buckets]
+    head = _encode(
+        {
+            "period": kind,
+            "key": key,
+            "timezone": zone.key,
+            "netting": ctx.reader.netting,
+            "start": iso(span.start, zone),
+            "end": iso(span.end, zone),
+            "start_ts": span.start,
+            "end_ts": span.end,
+            "first_ts": site.first,
+            "unit": "Wh",
+        }
+    )
+    return f'{head[:-1]},"totals":{totals},"buckets":[{",".join(buckets)}]}}'
 
 
-# As FastAPI writes JSON: compact, UTF-8; NaN is refused (no energy or amount is ever NaN).
+# As FastAPI writes JSON: compact, UTF-8 (the head holds no float).
 _encode: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
-def _json(body: dict[str, Any]) -> Response:
-    return Response(_encode(body).encode(), media_type="application/json")
+def _json(body: str) -> Response:
+    return Response(body.encode(), media_type="application/json")
 
 
-def _flows_body(f: Flows) -> dict[str, Any]:
-    return {
-        "grid_import": _wh(f.grid_import),
-        "grid_export": _wh(f.grid_export),
-        "solar": _wh(f.solar),
-        "consumption": _wh(f.consumption),
-        "self_consumption": _wh(f.self_consumption),
-        "self_sufficiency": _ratio(f.self_sufficiency),
-        "self_consumption_ratio": _ratio(f.self_consumption_ratio),
-        "coverage": _ratio(f.coverage),
-    }
+def _flows_json(f: Flows, money: str) -> str:
+    """Return `{"grid_import":…,"money":…` of a bucket: the fields of FlowsOut, still open."""
+    # Energies twice, as the models did: the value to 0.0001 Wh, then the WattHours
+    # serialiser to 0.001 Wh. A float's repr is what JSON encoders write for it.
+    return (
+        f'{{"grid_import":{_num(round(round(f.grid_import, 4), 3))}'
+        f',"grid_export":{_num(round(round(f.grid_export, 4), 3))}'
+        f',"solar":{_num(round(round(f.solar, 4), 3))}'
+        f',"consumption":{_num(round(round(f.consumption, 4), 3))}'
+        f',"self_consumption":{_num(round(round(f.self_consumption, 4), 3))}'
+        f',"self_sufficiency":{_ratio_json(f.self_sufficiency)}'
+        f',"self_consumption_ratio":{_ratio_json(f.self_consumption_ratio)}'
+        f',"coverage":{_ratio_json(f.coverage)},"money":{money}'
+    )
 
 
-def _wh(value: float) -> float:
-    # Twice, as before: the value rounded to 0.0001, then the WattHours serialiser to 0.001.
-    return round(round(value, 4), 3)
-
-
-def _money_body(money: Money, currency: str) -> dict[str, Any]:
+def _money_json(money: Money, currency: str) -> str:
     """Round each amount to 0.0001; net_cost from the rounded parts, so the body adds up."""
     import_cost = round(money.import_cost, 4)
     export_revenue = round(money.export_revenue, 4)
     fixed_fees = round(money.fixed_fees, 4)
-    return {
-        "currency": currency,
-        "import_cost": import_cost,
-        "export_revenue": export_revenue,
-        "fixed_fees": fixed_fees,
-        "net_cost": round(import_cost + fixed_fees - export_revenue, 4),
-        "solar_savings": round(money.solar_savings, 4),
-        "priced": _ratio(money.priced),
-    }
+    return (
+        f'{{"currency":{_encode(currency)},"import_cost":{_num(import_cost)}'
+        f',"export_revenue":{_num(export_revenue)},"fixed_fees":{_num(fixed_fees)}'
+        f',"net_cost":{_num(round(import_cost + fixed_fees - export_revenue, 4))}'
+        f',"solar_savings":{_num(round(money.solar_savings, 4))}'
+        f',"priced":{_ratio_json(money.priced)}}}'
+    )
 
 
-def _ratio(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
+def _ratio_json(value: float | None) -> str:
+    return "null" if value is None else _num(round(value, 4))
 
 
-def _bucket_body(bucket: Bucket, flows: Flows, money: dict[str, Any] | None) -> dict[str, Any]:
+def _num(value: float) -> str:
+    """Return a float as JSON: its repr, as encoders write it; NaN and infinity as null.
+
+    null as the models' serialiser wrote them (JSON has neither); no sum of finite Wh is one.
+    """
+    return repr(value) if value - value == 0.0 else "null"
+
+
+@functools.lru_cache(maxsize=4096)
+def _bucket_tail(bucket: Bucket) -> str:
+    """Return `,"key":…,"end_ts":…}`: the rest of a BucketOut, the same for every answer."""
     # The bucket's local times were formatted when the period was cut.
-    body = _flows_body(flows)
-    body["money"] = money
-    body["key"] = bucket.key
-    body["start"] = bucket.local_start
-    body["end"] = bucket.local_end
-    body["start_ts"] = bucket.start
-    body["end_ts"] = bucket.end
-    return body
+    return _encode(
+        {
+            "key": bucket.key,
+            "start": bucket.local_start,
+            "end": bucket.local_end,
+            "start_ts": bucket.start,
+            "end_ts": bucket.end,
+        }
+    ).replace("{", ",", 1)

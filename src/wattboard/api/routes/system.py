@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import shutil
 from typing import Annotated, Final
 
@@ -196,7 +197,7 @@ async def export_csv(
     columns (currency, import_cost, export_revenue, fixed_fees, net_cost, solar_savings,
     priced) are as in the energy responses' `money`, empty when no tariff is configured.
     """
-    body = await range_body(ctx, start, end, bucket)
+    body = json.loads(await range_body(ctx, start, end, bucket))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*CSV_COLUMNS, *MONEY_COLUMNS])
