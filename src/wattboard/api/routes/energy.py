@@ -29,9 +29,10 @@ from wattboard.energy.report import Report, Site, from_days, from_quarters, from
 from wattboard.exceptions import InvalidInputError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from zoneinfo import ZoneInfo
 
+    from wattboard.energy.prices import PricePoint
     from wattboard.energy.sums import MinuteSums
     from wattboard.energy.tariff import TariffBook
 
@@ -90,11 +91,14 @@ async def energy_years(ctx: Ctx) -> Response:
     guess = ctx.energy_years
     if guess is None:
         span = await ctx.reader.span()
-        guessed = None
+        guessed, guessed_money = None, None
     else:
         years = _years(*guess, zone)
-        span, guessed = await asyncio.gather(
-            ctx.reader.span(), ctx.reader.day_sums([(b.start, b.end) for b in years])
+        whole = Bucket("year", "all", years[0].start, years[-1].end, "", "")
+        span, guessed, guessed_money = await asyncio.gather(
+            ctx.reader.span(),
+            ctx.reader.day_sums([(b.start, b.end) for b in years]),
+            _day_money(ctx, years, whole),
         )
     site = await _site(ctx, span)
     if span is None:
@@ -107,9 +111,10 @@ async def energy_years(ctx: Ctx) -> Response:
     whole = Bucket("year", "all", years[0].start, years[-1].end, "", "")
     if guessed is not None and guess == (first, last):
         report = from_sums(years, guessed, site)
+        money = _with_fees(ctx.tariffs, years, guessed_money, site)
     else:
         report = await _from_days(ctx, years, whole, site)
-    money = await _money_of_days(ctx, years, whole, site)
+        money = await _money_of_days(ctx, years, whole, site)
     return _json(_body(ctx, "years", "all", whole, report, site, money))
 
 
@@ -160,16 +165,22 @@ def _check_range(first: int, last: int, bucket: str, ctx: ApiContext) -> None:
 
 async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> str:
     span, children = _cut(kind, key, ctx.reader.zone, field)
+    book = ctx.tariffs
+    # Each view asks for all it reads together, so the store's thread answers in one turn.
     if kind == "day":
-        # Asked together, so the store's thread answers both in one turn.
-        site, quarters = await asyncio.gather(
-            _site(ctx), ctx.reader.quarter_sums(span.start, span.end)
+        site, quarters, prices = await asyncio.gather(
+            _site(ctx), ctx.reader.quarter_sums(span.start, span.end), _prices(ctx, span)
         )
         report = from_quarters(children, quarters, site)
-        money = await _money_of_quarters(ctx, children, span, quarters, site)
+        money = None
+        if book is not None and prices is not None:
+            money = _quarter_money(book, children, quarters, prices, site)
     else:
-        site, report = await _days_report(ctx, children, span)
-        money = await _money_of_days(ctx, children, span, site)
+        site, report_of, energy = await asyncio.gather(
+            _site(ctx), _days(ctx, children, span), _day_money(ctx, children, span)
+        )
+        report = report_of(site)
+        money = _with_fees(book, children, energy, site)
     return _body(ctx, kind, span.key, span, report, site, money)
 
 
@@ -187,38 +198,36 @@ def _years(first: int, last: int, zone: ZoneInfo) -> list[Bucket]:
     return [period("year", str(y), zone) for y in range(first, last + 1)]
 
 
-async def _days_report(ctx: ApiContext, cut: list[Bucket], whole: Bucket) -> tuple[Site, Report]:
-    """Return the site and the report of days, weeks or months, read in one store turn."""
-    if cut[0].unit == "day":  # a week or a month of days: the rows themselves
-        site, days = await asyncio.gather(_site(ctx), ctx.reader.day_rows(whole.start, whole.end))
-        return site, from_days(cut, [(d.start, d.flows) for d in days], site)
-    site, sums = await asyncio.gather(
-        _site(ctx), ctx.reader.day_sums([(b.start, b.end) for b in cut])
-    )
-    return site, from_sums(cut, sums, site)
+async def _days(ctx: ApiContext, cut: list[Bucket], whole: Bucket) -> Callable[[Site], Report]:
+    """Read the flows of days, weeks or months; return how to report them for a site."""
+    if cut and cut[0].unit == "day":  # a week or a month of days: the rows themselves
+        days = await ctx.reader.day_rows(whole.start, whole.end)
+        return functools.partial(from_days, cut, [(d.start, d.flows) for d in days])
+    # Months and years: let the store add up hundreds of days instead of shipping them here.
+    sums = await ctx.reader.day_sums([(b.start, b.end) for b in cut])
+    return functools.partial(from_sums, cut, sums)
 
 
 async def _from_days(ctx: ApiContext, cut: list[Bucket], whole: Bucket, site: Site) -> Report:
-    if cut and cut[0].unit == "day":  # a week or a month of days: the rows themselves
-        days = await ctx.reader.day_rows(whole.start, whole.end)
-        return from_days(cut, [(d.start, d.flows) for d in days], site)
-    # Months and years: let the store add up hundreds of days instead of shipping them here.
-    sums = await ctx.reader.day_sums([(b.start, b.end) for b in cut])
-    return from_sums(cut, sums, site)
+    return (await _days(ctx, cut, whole))(site)
 
 
-async def _money_of_quarters(
-    ctx: ApiContext,
-    cut: list[Bucket],
-    whole: Bucket,
-    quarters: Mapping[int, MinuteSums],
-    site: Site,
-) -> list[Money] | None:
-    book = ctx.tariffs
-    if not book:
+async def _prices(ctx: ApiContext, whole: Bucket) -> list[PricePoint] | None:
+    """Return the prices of quarters in `whole`, or None without a tariff."""
+    if not ctx.tariffs:
         return None
     # An hourly price point starts up to an hour before a quarter it covers.
-    pricer = Pricer(await ctx.reader.prices(whole.start - HOUR, whole.end), book)
+    return await ctx.reader.prices(whole.start - HOUR, whole.end)
+
+
+def _quarter_money(
+    book: TariffBook,
+    cut: list[Bucket],
+    quarters: Mapping[int, MinuteSums],
+    prices: list[PricePoint],
+    site: Site,
+) -> list[Money]:
+    pricer = Pricer(prices, book)
     keys = sorted(quarters)
     money = []
     for b in cut:
@@ -230,18 +239,42 @@ async def _money_of_quarters(
     return money
 
 
-async def _money_of_days(
-    ctx: ApiContext, cut: list[Bucket], whole: Bucket, site: Site
+async def _money_of_quarters(
+    ctx: ApiContext,
+    cut: list[Bucket],
+    whole: Bucket,
+    quarters: Mapping[int, MinuteSums],
+    site: Site,
 ) -> list[Money] | None:
+    prices = await _prices(ctx, whole)
+    if ctx.tariffs is None or prices is None:
+        return None
+    return _quarter_money(ctx.tariffs, cut, quarters, prices, site)
+
+
+async def _day_money(ctx: ApiContext, cut: list[Bucket], whole: Bucket) -> list[Money] | None:
+    """Return the energy money of each bucket of whole days (fees apart); None: no tariff."""
     book = ctx.tariffs
     if not book:
         return None
     if cut and cut[0].unit == "day":
         days = await ctx.reader.money_days(whole.start, whole.end, book)
-        energy = [combine_money(m for day, m in days if b.start <= day < b.end) for b in cut]
-    else:
-        energy = await ctx.reader.money_sums([(b.start, b.end) for b in cut], book)
+        return [combine_money(m for day, m in days if b.start <= day < b.end) for b in cut]
+    return await ctx.reader.money_sums([(b.start, b.end) for b in cut], book)
+
+
+def _with_fees(
+    book: TariffBook | None, cut: list[Bucket], energy: list[Money] | None, site: Site
+) -> list[Money] | None:
+    if book is None or energy is None:
+        return None
     return [m + _fees(book, b, site) for b, m in zip(cut, energy, strict=True)]
+
+
+async def _money_of_days(
+    ctx: ApiContext, cut: list[Bucket], whole: Bucket, site: Site
+) -> list[Money] | None:
+    return _with_fees(ctx.tariffs, cut, await _day_money(ctx, cut, whole), site)
 
 
 def _fees(book: TariffBook, bucket: Bucket, site: Site) -> Money:
