@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import math
 from bisect import bisect_left
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Final, Literal
@@ -164,7 +165,7 @@ def _check_range(first: int, last: int, bucket: str, ctx: ApiContext) -> None:
 
 
 async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> str:
-    span, children = _cut(kind, key, ctx.reader.zone, field)
+    span, children, tails = _cut(kind, key, ctx.reader.zone, field)
     book = ctx.tariffs
     # Each view asks for all it reads together, so the store's thread answers in one turn.
     if kind == "day":
@@ -181,16 +182,21 @@ async def _period(ctx: ApiContext, kind: PeriodKind, key: str, field: str) -> st
         )
         report = report_of(site)
         money = _with_fees(book, children, energy, site)
-    return _body(ctx, kind, span.key, span, report, site, money)
+    return _body(ctx, kind, span.key, span, report, site, money, tails)
 
 
 @functools.lru_cache(maxsize=1024)
-def _cut(kind: PeriodKind, key: str, zone: ZoneInfo, field: str) -> tuple[Bucket, list[Bucket]]:
-    """Return a period and its buckets; cutting a day's hours took longer than reading them."""
-    # Pure calendar work, so kept: the app asks for the same periods again and again. The
-    # list is never changed by its readers.
+def _cut(
+    kind: PeriodKind, key: str, zone: ZoneInfo, field: str
+) -> tuple[Bucket, list[Bucket], list[str]]:
+    """Return a period, its buckets and their JSON tails (see `_bucket_tail`).
+
+    Cutting a day's hours took longer than reading them. Pure calendar work, so kept: the app
+    asks for the same periods again and again. The lists are never changed by their readers.
+    """
     span = period(kind, key, zone, field)
-    return span, period_buckets(span, zone)
+    children = period_buckets(span, zone)
+    return span, children, [_bucket_tail(b) for b in children]
 
 
 @functools.lru_cache(maxsize=64)
@@ -318,8 +324,11 @@ def _body(
     report: Report,
     site: Site,
     money: list[Money] | None,
+    tails: list[str] | None = None,
 ) -> str:
     """Return the JSON body of an energy response, as `EnergyOut` would send it.
+
+    `tails`: each bucket's `_bucket_tail`, when the caller kept them.
 
     Fields in the models' order; energies rounded to 0.0001 then 0.001 Wh as the models did
     (their values, then their serialiser), ratios and amounts to 0.0001. Written as text
@@ -327,15 +336,19 @@ def _body(
     """
     zone = ctx.reader.zone
     currency = ctx.tariffs.currency if ctx.tariffs else None
+    tails = tails or [_bucket_tail(b) for b, _ in report.buckets]
     if money is not None and currency is not None:
         totals = _flows_json(report.totals, _money_json(combine_money(money), currency)) + "}"
         buckets = [
-            _flows_json(f, _money_json(m, currency)) + _bucket_tail(b)
-            for (b, f), m in zip(report.buckets, money, strict=True)
+            _flows_json(f, _money_json(m, currency)) + tail
+            for (_, f), m, tail in zip(report.buckets, money, tails, strict=True)
         ]
     else:
         totals = _flows_json(report.totals, "null") + "}"
-        buckets = [_flows_json(f, "null") + _bucket_tail(b) for b, f in report.buckets]
+        buckets = [
+            _flows_json(f, "null") + tail
+            for (_, f), tail in zip(report.buckets, tails, strict=True)
+        ]
     head = _encode(
         {
             "period": kind,
@@ -361,20 +374,33 @@ def _json(body: str) -> Response:
     return Response(body.encode(), media_type="application/json")
 
 
+# The fields of FlowsOut, still open for `money` and a bucket's own fields.
+_FLOWS_JSON: Final = (
+    '{"grid_import":%r,"grid_export":%r,"solar":%r,"consumption":%r,"self_consumption":%r,'
+    '"self_sufficiency":%s,"self_consumption_ratio":%s,"coverage":%s,"money":%s'
+)
+
+
 def _flows_json(f: Flows, money: str) -> str:
     """Return `{"grid_import":…,"money":…` of a bucket: the fields of FlowsOut, still open."""
     # Energies twice, as the models did: the value to 0.0001 Wh, then the WattHours
-    # serialiser to 0.001 Wh. A float's repr is what JSON encoders write for it.
-    return (
-        f'{{"grid_import":{_num(round(round(f.grid_import, 4), 3))}'
-        f',"grid_export":{_num(round(round(f.grid_export, 4), 3))}'
-        f',"solar":{_num(round(round(f.solar, 4), 3))}'
-        f',"consumption":{_num(round(round(f.consumption, 4), 3))}'
-        f',"self_consumption":{_num(round(round(f.self_consumption, 4), 3))}'
-        f',"self_sufficiency":{_ratio_json(f.self_sufficiency)}'
-        f',"self_consumption_ratio":{_ratio_json(f.self_consumption_ratio)}'
-        f',"coverage":{_ratio_json(f.coverage)},"money":{money}'
+    # serialiser to 0.001 Wh. A float's repr is what JSON encoders write for it. Written
+    # with one format rather than a call per field: this runs for every bucket of a view.
+    energies = (
+        round(round(f.grid_import, 4), 3),
+        round(round(f.grid_export, 4), 3),
+        round(round(f.solar, 4), 3),
+        round(round(f.consumption, 4), 3),
+        round(round(f.self_consumption, 4), 3),
     )
+    ratios = (f.self_sufficiency, f.self_consumption_ratio, f.coverage)
+    if not all(map(math.isfinite, energies)):  # no sum of finite Wh is; the models wrote null
+        return _FLOWS_JSON.replace("%r", "%s") % (
+            *map(_num, energies),
+            *map(_ratio_json, ratios),
+            money,
+        )
+    return _FLOWS_JSON % (*energies, *map(_ratio_json, ratios), money)
 
 
 def _money_json(money: Money, currency: str) -> str:
@@ -398,12 +424,11 @@ def _ratio_json(value: float | None) -> str:
 def _num(value: float) -> str:
     """Return a float as JSON: its repr, as encoders write it; NaN and infinity as null.
 
-    null as the models' serialiser wrote them (JSON has neither); no sum of finite Wh is one.
+    null as the models' serialiser wrote them (JSON has neither).
     """
     return repr(value) if value - value == 0.0 else "null"
 
 
-@functools.lru_cache(maxsize=4096)
 def _bucket_tail(bucket: Bucket) -> str:
     """Return `,"key":…,"end_ts":…}`: the rest of a BucketOut, the same for every answer."""
     # The bucket's local times were formatted when the period was cut.
