@@ -43,5 +43,8 @@ class ApiContext:
     default_site: str = ""
     # The site's first recorded quarter by the store's first minute (routes/energy.py).
     first_records: dict[int, int] = field(default_factory=dict)
+    # The first and last year of the store's span at the last /energy/years: its sums are read
+    # beside the span, and used when the span still has these years (routes/energy.py).
+    energy_years: tuple[int, int] | None = None
     # The site's tariffs: energy responses carry money when there is one, else `money: null`.
     tariffs: TariffBook | None = None

@@ -7,7 +7,8 @@ week made of seven days is never an average of seven percentages.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Final, Literal
+from operator import add, attrgetter
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from wattboard.energy.records import MINUTE
 
@@ -76,14 +77,35 @@ FLOW_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in fields(Flows))
 # What a stored day keeps: every field but `expected`, which readers set for their bucket.
 STORED_FLOW_FIELDS: Final[tuple[str, ...]] = tuple(f for f in FLOW_FIELDS if f != "expected")
 NO_FLOWS: Final = Flows()
+# Every field's value as a tuple, in `FLOW_FIELDS` order (one C call).
+flow_values: Final = attrgetter(*FLOW_FIELDS)
+_NO_VALUES: Final[tuple[Any, ...]] = flow_values(NO_FLOWS)
 
 
-def combine(flows: Iterable[Flows]) -> Flows:
-    """Add up flows of disjoint buckets, each made of whole settlement periods."""
-    result = NO_FLOWS
+def combine(flows: Iterable[Flows], *, expected: int | None = None) -> Flows:
+    """Add up flows of disjoint buckets, each made of whole settlement periods.
+
+    `expected` replaces the sum of theirs: the meter-minutes the whole bucket expects.
+    """
+    # Field by field on tuples, from zero and in order as `NO_FLOWS + a + b`, so the floats
+    # come out the same; one Flows at the end instead of one per item (a view's totals).
+    values = _NO_VALUES
     for item in flows:
-        result += item
-    return result
+        values = tuple(map(add, values, flow_values(item)))
+    return flows_of(values, expected)
+
+
+def flows_of(values: tuple[Any, ...], expected: int | None = None) -> Flows:
+    """Return the flows of values in `FLOW_FIELDS` order, `expected` replaced unless None."""
+    row = dict(zip(FLOW_FIELDS, values, strict=True))
+    if expected is not None:
+        row["expected"] = expected
+    return Flows(**row)
+
+
+def with_expected(flows: Flows, expected: int) -> Flows:
+    """Return `flows` expecting `expected` meter-minutes (a cheaper `dataclasses.replace`)."""
+    return flows_of(flow_values(flows), expected)
 
 
 def expected_meter_minutes(

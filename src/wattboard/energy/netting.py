@@ -13,10 +13,9 @@ periods, so day totals match the bill and buckets add up to their period.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Final, Literal, get_args
 
-from wattboard.energy.flows import NO_FLOWS, Flows, Level, settle
+from wattboard.energy.flows import NO_FLOWS, Flows, Level, settle, with_expected
 from wattboard.energy.periods import hour_key, hour_span
 from wattboard.energy.sums import QUARTER, total
 
@@ -50,7 +49,7 @@ def bucket_flows(
             return settle(total(quarters[q] for q in inside), netting, expected)
         case _:
             flows = _settle_periods(quarters, inside, start, end, netting, zone)
-            return replace(flows, expected=expected)
+            return with_expected(flows, expected)
 
 
 def settlement_span(q: int, netting: Literal["15min", "hour"], zone: ZoneInfo) -> tuple[int, int]:

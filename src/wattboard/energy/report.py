@@ -7,10 +7,10 @@ coverage recomputed from the sums), so a period always equals the sum of what it
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wattboard.energy.flows import Flows, combine, expected_meter_minutes
+from wattboard.energy.flows import Flows, combine, expected_meter_minutes, with_expected
 from wattboard.energy.netting import bucket_flows
 
 if TYPE_CHECKING:
@@ -71,10 +71,8 @@ def from_days(buckets: Sequence[Bucket], days: Iterable[tuple[int, Flows]], site
     # A slice per bucket, as in from_quarters: a scan of every day per bucket made a month
     # of days quadratic.
     flows = [
-        replace(
-            combine(
-                f for _, f in ordered[bisect_left(starts, b.start) : bisect_left(starts, b.end)]
-            ),
+        combine(
+            (f for _, f in ordered[bisect_left(starts, b.start) : bisect_left(starts, b.end)]),
             expected=_expected(b, site),
         )
         for b in buckets
@@ -86,7 +84,7 @@ def from_sums(buckets: Sequence[Bucket], sums: Sequence[Flows], site: Site) -> R
     """Report buckets whose flows the store already summed (months and years of day rows)."""
     return _report(
         buckets,
-        [replace(f, expected=_expected(b, site)) for b, f in zip(buckets, sums, strict=True)],
+        [with_expected(f, _expected(b, site)) for b, f in zip(buckets, sums, strict=True)],
     )
 
 
