@@ -96,7 +96,7 @@ unit: $(STAMP)
 ifeq ($(PYTEST_WORKERS),1)
 	$(BIN)/pytest -q
 else
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --durations=20
 endif
 
 # The tests marked `dates` (pytest) and `@dates` (jest) again, with every process's clock moved
