@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # on the Python side, and the README says how to build the app.
 NODE_OK := $(shell node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.stdout.write(a>20||(a===20&&b>=19)?"yes":"no")' 2>/dev/null || echo no)
 
-.PHONY: demo test lint typecheck unit mobile-test web dist test-dates
+.PHONY: demo test lint typecheck unit mobile-deps mobile-test web dist test-dates
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ endif
 # summary (and by make's "*** [part-unit]" line) and `make test` fails.
 TEST_PARTS := lint typecheck mobile-test unit test-dates
 PARTS_DIR := build/test-parts
-test: $(STAMP)
+test: $(STAMP) mobile-deps
 	@rm -rf $(PARTS_DIR) && mkdir -p $(PARTS_DIR)
 	@started=$$(date +%s); \
 	$(MAKE) --no-print-directory -k -j$(words $(TEST_PARTS)) --output-sync=target \
@@ -81,6 +81,13 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# The app's node_modules (npm ci when missing or older than the lock file), before the parts of
+# `make test` start: mobile-test and test-dates both run from it.
+mobile-deps:
+ifeq ($(NODE_OK),yes)
+	bash mobile/scripts/test.sh deps
+endif
 
 mobile-test: $(STAMP)
 ifeq ($(NODE_OK),yes)

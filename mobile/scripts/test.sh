@@ -5,6 +5,7 @@
 # the server-gone e2e (the demo killed mid-stream: Offline badge and data ages within 5 s).
 #   SKIP_E2E=1 scripts/test.sh      everything but the browser runs
 #   SKIP_NATIVE=1 scripts/test.sh   without the Android and iOS exports
+#   scripts/test.sh deps            only npm ci, when node_modules is missing or older than the lock
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,11 @@ need_node() {
 need_node
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   timed "npm ci" npm ci --no-audit --no-fund
+fi
+# `scripts/test.sh deps`: only the install above. `make test` runs it before its parts start,
+# since `make test-dates` runs jest from node_modules meanwhile (npm ci first deletes it).
+if [[ "${1:-}" == deps ]]; then
+  exit 0
 fi
 # The web export first: it fills Metro's cache (.cache/metro), which `make dist` in the Python
 # tests (run side by side by `make test`) then reuses instead of transforming everything again.
