@@ -50,7 +50,9 @@ class MongoServer:
     def uri(self) -> str:
         return f"mongodb://127.0.0.1:{self.port}/"
 
-    def start(self, timeout: float = 15.0) -> None:
+    # Returns as soon as it listens; the minute allows for a machine busy with `make test`'s
+    # parallel parts, where a Python server's start-up took more than 15 s.
+    def start(self, timeout: float = 60.0) -> None:
         if not self.port:
             self.port = free_port()
         command = [str(SECANTUSD), "--host", "127.0.0.1", "--port", str(self.port)]

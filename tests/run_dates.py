@@ -11,6 +11,10 @@ fails the run instead of passing it vacuously.
     python tests/run_dates.py            every case
     python tests/run_dates.py --list     the cases and their instants, nothing run
     python tests/run_dates.py leap-day   only the cases named
+    python tests/run_dates.py --jobs 1   one case at a time (default: two side by side)
+
+Cases run side by side (two by default: each is mostly one process, and the machine has two
+cores); each case's output is printed in one piece when it ends, so cases never interleave.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -141,10 +147,11 @@ def jest_files() -> list[str]:
 def run_case(
     name: str, target: datetime, library: Path, files: list[str], jest: list[str]
 ) -> dict[str, object]:
+    """Run one case; its output (both streams, in order) is printed in one block at the end."""
     started = time.monotonic()
     env = faked(target, library)
     utc = target.astimezone(ZoneInfo("UTC"))
-    say(f"== {name}: {target.isoformat()} ({utc:%Y-%m-%d %H:%M} UTC)")
+    lines = [f"== {name}: {target.isoformat()} ({utc:%Y-%m-%d %H:%M} UTC)"]
     # The preload works for a plain program before anything else runs under it.
     shown = subprocess.run(["date", "+%s"], env=env, capture_output=True, text=True, check=True)
     if not -SLACK <= int(shown.stdout) - target.timestamp() < WINDOW:
@@ -153,20 +160,35 @@ def run_case(
             f"{name}: the clock did not move with {library} "
             f"(date says {shown.stdout.strip()}) {shown.stderr.strip()}"
         )
-    pytest = [sys.executable, "-m", "pytest", "-q", "-m", "dates", "-p", "no:cacheprovider"]
-    code = subprocess.run([*pytest, *files], env=env, cwd=REPO, check=False).returncode
+    # A temporary directory of its own, so cases running side by side (and the rest of
+    # `make test`) never share pytest's numbered directories or clean each other's up.
+    with tempfile.TemporaryDirectory(prefix=f"wattboard-dates-{name}-") as scratch:
+        pytest = [sys.executable, "-m", "pytest", "-q", "-m", "dates", "-p", "no:cacheprovider"]
+        pytest += [f"--basetemp={scratch}/pytest"]
+        ran = subprocess.run([*pytest, *files], env=env, cwd=REPO, check=False, **_captured())
+        lines.append(ran.stdout)
+        code = ran.returncode
     if code == 0 and jest:
         command = ["npx", "jest", "--ci", "--testNamePattern", "@dates", *jest]
-        code = subprocess.run(command, env=env, cwd=MOBILE, check=False).returncode
+        ran = subprocess.run(command, env=env, cwd=MOBILE, check=False, **_captured())
+        lines.append(ran.stdout)
+        code = ran.returncode
     seconds = round(time.monotonic() - started, 1)
-    say(f"== {name}: {'passed' if code == 0 else 'FAILED'} in {seconds} s")
+    lines.append(f"== {name}: {'passed' if code == 0 else 'FAILED'} in {seconds} s")
+    say("\n".join(line.rstrip("\n") for line in lines))
     return {"case": name, "at": target.isoformat(), "ok": code == 0, "s": seconds}
+
+
+def _captured() -> dict[str, object]:
+    """Both streams of a child into one text, in the order it wrote them."""
+    return {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("only", nargs="*", help="run only these cases")
     parser.add_argument("--list", action="store_true", help="print the cases, run nothing")
+    parser.add_argument("--jobs", type=int, default=2, help="cases run side by side (default 2)")
     args = parser.parse_args()
     chosen = cases(datetime.now(HELSINKI))
     unknown = set(args.only) - set(chosen)
@@ -184,7 +206,12 @@ def main() -> int:
     if not jest:
         say("test-dates: Node >= 20.19 or mobile/node_modules missing: jest is skipped")
     started = time.monotonic()
-    results = [run_case(name, target, library, files, jest) for name, target in chosen.items()]
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        running = [
+            pool.submit(run_case, name, target, library, files, jest)
+            for name, target in chosen.items()
+        ]
+        results = [job.result() for job in running]
     failed = [r["case"] for r in results if not r["ok"]]
     total = round(time.monotonic() - started, 1)
     say(json.dumps({"test_dates": {"total_s": total, "failed": failed, "cases": results}}))

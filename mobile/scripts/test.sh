@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Every check of the app, in order, on a fresh machine: npm ci, type check, format, API-type drift,
-# jest, web export, bundle size, native (Android + iOS) export, e2e (Debian chromium +
+# Every check of the app, in order, on a fresh machine: npm ci, web export, bundle size, type
+# check, format, API-type drift, jest, native (Android + iOS) export, e2e (Debian chromium +
 # `wattboard demo`), the PWA / cloud e2e (`wattboard serve` over SQLite and over MongoDB), and
 # the server-gone e2e (the demo killed mid-stream: Offline badge and data ages within 5 s).
 #   SKIP_E2E=1 scripts/test.sh      everything but the browser runs
 #   SKIP_NATIVE=1 scripts/test.sh   without the Android and iOS exports
+#   scripts/test.sh deps            only npm ci, when node_modules is missing or older than the lock
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,13 +30,20 @@ need_node
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   timed "npm ci" npm ci --no-audit --no-fund
 fi
+# `scripts/test.sh deps`: only the install above. `make test` runs it before its parts start,
+# since `make test-dates` runs jest from node_modules meanwhile (npm ci first deletes it).
+if [[ "${1:-}" == deps ]]; then
+  exit 0
+fi
+# The web export first: it fills Metro's cache (.cache/metro), which `make dist` in the Python
+# tests (run side by side by `make test`) then reuses instead of transforming everything again.
+rm -rf dist
+timed "web export" npx expo export --platform web
+timed "bundle size" node scripts/bundle-size.mjs
 timed "typecheck" npx tsc --noEmit
 timed "format" npx prettier --check .
 timed "api types" node scripts/api-types.mjs check
 timed "jest" npx jest --ci
-rm -rf dist
-timed "web export" npx expo export --platform web
-timed "bundle size" node scripts/bundle-size.mjs
 if [[ "${SKIP_NATIVE:-}" != 1 ]]; then
   # The phone apps' JavaScript (Hermes bytecode), as an EAS build bundles it: fails if either
   # platform's bundle breaks. No EAS build runs here (it needs Expo's servers).
