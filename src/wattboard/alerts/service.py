@@ -156,9 +156,8 @@ class AlertService:
         try:
             minutes: dict[str, list[MinuteRecord]] = {}
             for meter in roles:
-                sync = self.store.sync
                 start, end = int(now - DAY), int(now) + 60
-                minutes[meter] = await self.store.run(sync.readings, meter, start, end, limit=2000)
+                minutes[meter] = await self.store.readings(meter, start, end, limit=2000)
         except StoreError as err:
             log.info("alerts: wiring check postponed by an hour: %s", err)
             self._clamps_due = mono + CLAMPS_RETRY

@@ -195,7 +195,7 @@ class SqliteCore:
 def _connect(path: Path) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(path, isolation_level=None)
         db.execute("PRAGMA journal_mode = WAL")
         # NORMAL in WAL mode loses at most the last transactions on power loss, never integrity;
         # the meter still holds those minutes and the next start fetches them again.
@@ -222,7 +222,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     wal = path.with_name(path.name + "-wal")
     mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, check_same_thread=False)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
         db.execute("PRAGMA busy_timeout = 5000")
         db.execute("PRAGMA query_only = ON")
     except sqlite3.Error as err:
