@@ -38,8 +38,8 @@ import bson
 from pymongo import monitoring
 
 from _common import report
-from wattboard.collector.replicate import Replicator
 from wattboard.energy.records import MinuteRecord
+from wattboard.replica.replicator import Replicator
 from wattboard.shelly.parse import RECORD_KEYS
 from wattboard.simulator import EmulatorOptions, build_meters
 from wattboard.simulator.minutes import KEYS

@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from tests.mongo_server import emulated_records, fill_async, running_server, sqlite_store, until
-from wattboard.collector.replicate import Replicator
 from wattboard.config import Settings
 from wattboard.exceptions import ConfigError
+from wattboard.replica.replicator import Replicator
 from wattboard.runtime import _site_tokens, run_cloud
 from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.mongo import MongoReplica

@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 
     from wattboard.api.context import ApiContext
     from wattboard.collector.live import LiveState
-    from wattboard.collector.replicate import Replicator
     from wattboard.collector.service import Collector
     from wattboard.mqtt.homeassistant import HomeAssistantBridge
     from wattboard.prices.fetcher import PriceFetcher, PriceStatus
+    from wattboard.replica.replicator import Replicator
 
 # The API (FastAPI, uvicorn: 15 MiB of RSS) is imported by the functions that serve it, not
 # here: `backfill` and `rebuild` use this module's rebuild check and never serve
@@ -106,7 +106,7 @@ async def _replicator(settings: Settings, store: AsyncStore) -> Replicator | Non
         await store.stop_replication()
         return None
     # pymongo is an optional extra: loaded only when a replica is configured.
-    from wattboard.collector.replicate import Replicator  # noqa: PLC0415
+    from wattboard.replica.replicator import Replicator  # noqa: PLC0415
 
     log.info("replicating to MongoDB database %s", settings.mongo.database)
     return Replicator.from_settings(settings, store)

@@ -19,11 +19,11 @@ from tests.mongo_server import HELSINKI, MongoServer, fresh_replica, running_ser
 from wattboard.api.app import create_app
 from wattboard.api.context import ApiContext
 from wattboard.api.live import NoLiveData
-from wattboard.collector.replicate import Replicator
 from wattboard.energy.flows import Flows
 from wattboard.energy.records import MinuteRecord
 from wattboard.energy.sums import MinuteSums
 from wattboard.exceptions import ConfigError, InvalidInputError, ReplicaError
+from wattboard.replica.replicator import Replicator
 from wattboard.store import mongo as mongo_module
 from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.base import DayRow, MeterInfo

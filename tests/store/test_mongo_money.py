@@ -13,9 +13,9 @@ from tests.mongo_server import MongoServer, fresh_replica, running_server, sqlit
 from tests.store.test_mongo import START, TOKEN, synthetic
 from wattboard.api.app import create_app
 from wattboard.api.context import ApiContext
-from wattboard.collector.replicate import Replicator
 from wattboard.config import Settings
 from wattboard.energy.prices import PricePoint
+from wattboard.replica.replicator import Replicator
 from wattboard.store.asyncstore import AsyncStore
 
 SITE = "home"

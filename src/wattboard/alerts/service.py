@@ -29,8 +29,8 @@ from wattboard.energy.records import MinuteRecord
 from wattboard.exceptions import StoreError
 
 if TYPE_CHECKING:
-    from wattboard.collector.replicate import Replicator
     from wattboard.collector.service import Collector
+    from wattboard.replica.replicator import Replicator
     from wattboard.store.asyncstore import AsyncStore
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class ReplicationState(Protocol):
-    """What the view reads of the replicator (`collector/replicate.py`)."""
+    """What the view reads of the replicator (`replica/replicator.py`)."""
 
     def lag_seconds(self) -> float | None: ...
 

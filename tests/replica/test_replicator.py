@@ -26,17 +26,17 @@ from tests.mongo_server import (
     until,
 )
 from wattboard.backoff import Backoff
-from wattboard.collector.replicate import (
+from wattboard.collector.service import Collector, open_store
+from wattboard.energy.prices import PricePoint
+from wattboard.energy.records import MinuteRecord
+from wattboard.exceptions import ReplicaError
+from wattboard.replica.replicator import (
     REPLICA_BACKOFF,
     Replicator,
     day_span,
     fingerprint,
     merge,
 )
-from wattboard.collector.service import Collector, open_store
-from wattboard.energy.prices import PricePoint
-from wattboard.energy.records import MinuteRecord
-from wattboard.exceptions import ReplicaError
 from wattboard.simulator import EmulatorOptions, start_emulators
 from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.mongo import FLOWS_15M, FLOWS_DAY, MINUTES, MongoReplica
@@ -397,7 +397,7 @@ async def test_replicate_database_stopped_for_hours_then_back(
                 for meter in sim.meters.values():
                     meter.device.clock_offset += 3 * 3600  # three hours pass meanwhile
                     meter.device.advance()
-                with caplog.at_level(logging.INFO, logger="wattboard.collector.replicate"):
+                with caplog.at_level(logging.INFO, logger="wattboard.replica.replicator"):
                     written = await collector.ingest_once()  # the collector carries on
                     assert written >= 2 * 180  # 2 meters × 3 h × 60 min
                     await until(lambda: replicator.status().pending_changes > 0)

@@ -1,6 +1,6 @@
 """Replication to MongoDB: follow the SQLite change log in batches until the replica caught up.
 
-Every write to SQLite logs the span it changed (`changes`, store/sqlite.py). Each log-driven
+Every write to SQLite logs the span it changed (`changes`, store/sqlite/changes.py). Each log-driven
 collection (`minutes`, `flows_15m`, `flows_day`, `prices`) has its own watermark in SQLite: the
 sequence number of the last change MongoDB acknowledged; a collection passes over the changes
 of the other kind (energy or prices). A batch of changes becomes merged spans, and
@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from wattboard.backoff import Backoff
-from wattboard.collector.episodes import Episode
 from wattboard.energy.periods import local_midnight
 from wattboard.energy.records import MINUTE
 from wattboard.energy.sums import QUARTER, quarter_start
+from wattboard.episodes import Episode
 from wattboard.exceptions import ConfigError, StoreError
 from wattboard.store.base import MeterInfo
 from wattboard.store.mongo import (
