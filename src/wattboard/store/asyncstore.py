@@ -240,7 +240,19 @@ class AsyncStore:
         return await self._call(SqliteStore.coverage_today, now)
 
     async def money_days(self, start: int, end: int, book: TariffBook) -> list[tuple[int, Money]]:
+        await self._price(start, end, book)
         return await self._call(SqliteStore.money_days, start, end, book)
 
     async def money_sums(self, spans: Sequence[tuple[int, int]], book: TariffBook) -> list[Money]:
+        if spans:
+            await self._price(min(s for s, _ in spans), max(e for _, e in spans), book)
         return await self._call(SqliteStore.money_sums, spans, book)
+
+    async def _price(self, start: int, end: int, book: TariffBook) -> None:
+        """Price the days of `[start, end)` in slices of the store thread's time.
+
+        Years of days take seconds to price (the first /energy/years after a start): in
+        slices, an ingest queued meanwhile runs between two of them instead of after all.
+        """
+        while not await self._call(SqliteStore.price_some, start, end, book):
+            pass

@@ -6,6 +6,7 @@ minutes or prices change (here, or in another process: then all of them).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Final
 
@@ -17,6 +18,10 @@ from wattboard.store.sqlite.prices import Prices
 from wattboard.store.sqlite.rollups import SUMS_KEPT, Rollups
 
 MONEY_CHUNK_DAYS: Final = 92  # days priced per read of quarters and prices (about 9000 quarters)
+# `price_some` prices this many days at a time (a few ms each on a PC, more on a Pi) and stops
+# after MONEY_SLICE seconds, so a write queued behind it on the store's thread waits no longer.
+MONEY_SLICE_DAYS: Final = 14
+MONEY_SLICE: Final = 0.1
 # A quarter's (import, export, self-consumption) as `settle` gives them at each netting's level.
 _QUARTER_FLOWS: Final = {
     "phase": "start + 900, phase_import, phase_export, self_consumption_phase",
@@ -58,6 +63,22 @@ class MoneyCache(Prices, Rollups):
         self._check_money(book)
         return self._money_days(start, end)
 
+    def price_some(
+        self, start: int, end: int, book: TariffBook, *, budget: float | None = None
+    ) -> bool:
+        """Price unpriced day rows of `[start, end)` for about `budget` seconds; True when done.
+
+        At least one slice is priced per call, so calling again until True always finishes.
+        """
+        self._check_money(book)
+        missing = [span for span in self._day_spans(start, end) if span[0] not in self._day_money]
+        deadline = time.perf_counter() + (MONEY_SLICE if budget is None else budget)
+        for index in range(0, len(missing), MONEY_SLICE_DAYS):
+            if index and time.perf_counter() >= deadline:
+                return False
+            self._price_days(missing[index : index + MONEY_SLICE_DAYS])
+        return True
+
     def money_sums(self, spans: Sequence[tuple[int, int]], book: TariffBook) -> list[Money]:
         """Return the summed money of the day rows starting within each `[start, end)` span."""
         self._check_money(book)
@@ -84,13 +105,17 @@ class MoneyCache(Prices, Rollups):
             self._money_sums.clear()
         self._money_book, self._money_version = book, version
 
-    def _money_days(self, start: int, end: int) -> list[tuple[int, Money]]:
+    def _day_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Return `(start, end)` of each day row starting within `[start, end)`, oldest first."""
         rows = self._db.execute(
             "SELECT start, end FROM days WHERE day >= ? AND day <= ? AND start >= ? AND start < ? "
             "ORDER BY day",
             (self._day_key(start), self._day_key(end), start, end),
         ).fetchall()
-        spans = [(int(s), int(e)) for s, e in rows]
+        return [(int(s), int(e)) for s, e in rows]
+
+    def _money_days(self, start: int, end: int) -> list[tuple[int, Money]]:
+        spans = self._day_spans(start, end)
         missing = [span for span in spans if span[0] not in self._day_money]
         for index in range(0, len(missing), MONEY_CHUNK_DAYS):
             self._price_days(missing[index : index + MONEY_CHUNK_DAYS])
