@@ -18,10 +18,11 @@ from wattboard.store.sqlite.prices import Prices
 from wattboard.store.sqlite.rollups import SUMS_KEPT, Rollups
 
 MONEY_CHUNK_DAYS: Final = 92  # days priced per read of quarters and prices (about 9000 quarters)
-# `price_some` prices this many days at a time (a few ms each on a PC, more on a Pi) and stops
-# after MONEY_SLICE seconds, so a write queued behind it on the store's thread waits no longer.
+# `price_some` prices this many days at a time (about 2 ms each on a PC, more on a Pi) and starts
+# no new slice after MONEY_SLICE seconds: with the slice in flight, a write queued behind it on
+# the store's thread waits about 100 ms at most.
 MONEY_SLICE_DAYS: Final = 14
-MONEY_SLICE: Final = 0.1
+MONEY_SLICE: Final = 0.075
 # A quarter's (import, export, self-consumption) as `settle` gives them at each netting's level.
 _QUARTER_FLOWS: Final = {
     "phase": "start + 900, phase_import, phase_export, self_consumption_phase",
