@@ -53,7 +53,7 @@ async def _measure(folder: Path) -> dict[str, float]:
     )
     store = open_store(settings)
     await store.open()
-    await store.run(store.sync.upsert, _day())
+    await store.upsert(_day())
     collector = Collector(settings, store)
     now = T0 + 1440 * 60.0
     alerts = AlertService(settings, collector, store, channels=[], clock=lambda: now)

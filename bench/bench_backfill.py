@@ -50,10 +50,10 @@ async def _backfill(sim: Emulators, db: Path) -> dict[str, object]:
         written = await collector.ingest_once()
         seconds = time.perf_counter() - started
         held_after = _held(sim)
-        stored = {role: await store.run(store.sync.count, role) for role in sim.meters}
+        stored = {role: await store.count(role) for role in sim.meters}
         # Minutes the meters saved while the backfill ran are the next cycle's work.
         caught_up = await collector.ingest_once()
-        final = {role: await store.run(store.sync.count, role) for role in sim.meters}
+        final = {role: await store.count(role) for role in sim.meters}
     finally:
         await collector.aclose()
         await store.close()

@@ -38,8 +38,8 @@ import bson
 from pymongo import monitoring
 
 from _common import report
-from wattboard.collector.replicate import Replicator
 from wattboard.energy.records import MinuteRecord
+from wattboard.replica.replicator import Replicator
 from wattboard.shelly.parse import RECORD_KEYS
 from wattboard.simulator import EmulatorOptions, build_meters
 from wattboard.simulator.minutes import KEYS
@@ -112,13 +112,13 @@ def emulated(days: int) -> dict[str, list[MinuteRecord]]:
     return records
 
 
-def backlog(store: SqliteStore, records: dict[str, list[MinuteRecord]]) -> int:
+async def backlog(store: AsyncStore, records: dict[str, list[MinuteRecord]]) -> int:
     """Store the backfill with the change log on, as if MongoDB had been away all along."""
-    store.start_replication()
+    await store.start_replication()
     stored = 0
     for meter_records in records.values():
         for first in range(0, len(meter_records), CHUNK):
-            stored += store.upsert(meter_records[first : first + CHUNK])
+            stored += await store.upsert(meter_records[first : first + CHUNK])
     return stored
 
 
@@ -149,7 +149,7 @@ async def steady(
     await replicator.sync_once()
     samples = []
     for pair in minutes:
-        await store.run(store.sync.upsert, pair)
+        await store.upsert(pair)
         started = time.perf_counter()
         await replicator.sync_once()
         samples.append((time.perf_counter() - started) * 1000)
@@ -166,7 +166,7 @@ async def run(tmp: Path, uri: str, records: dict[str, list[MinuteRecord]]) -> di
     requests = Requests()
     replica = MongoReplica.connect(uri, "bench", timeout=30.0, event_listeners=[requests])
     try:
-        stored = await store.run(backlog, store.sync, past)
+        stored = await backlog(store, past)
         written, seconds, stalls = await catch_up(store, replica)
         catch_up_requests, catch_up_writes = len(requests.commands), requests.writes()
         inserts = list(requests.inserts)
@@ -174,8 +174,8 @@ async def run(tmp: Path, uri: str, records: dict[str, list[MinuteRecord]]) -> di
         pairs = [[held["grid"][i], held["solar"][i]] for i in range(STEADY_MINUTES)]
         latencies = await steady(store, replica, pairs)
         steady_requests = len(requests.commands) - steady_requests
-        quarter = next(iter((await store.run(store.sync.quarter_sums, 0, FAR)).items()))
-        day = (await store.run(store.sync.day_rows, 0, FAR))[0]
+        quarter = next(iter((await store.quarter_sums(0, FAR)).items()))
+        day = (await store.day_rows(0, FAR))[0]
     finally:
         await replica.close()
         await store.close()

@@ -28,6 +28,7 @@ from wattboard.energy.records import MinuteRecord
 from wattboard.shelly.parse import RECORD_KEYS
 from wattboard.simulator import EmulatorOptions, build_meters
 from wattboard.simulator.minutes import KEYS
+from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.mongo import MongoReplica
 from wattboard.store.sqlite import MeterSpec, SqliteStore
 
@@ -170,6 +171,17 @@ def fill(store: SqliteStore, records: dict[str, list[MinuteRecord]], chunk: int 
     for meter_records in records.values():
         for first in range(0, len(meter_records), chunk):
             stored += store.upsert(meter_records[first : first + chunk])
+    return stored
+
+
+async def fill_async(
+    store: AsyncStore, records: dict[str, list[MinuteRecord]], chunk: int = 360
+) -> int:
+    """`fill` through the async store."""
+    stored = 0
+    for meter_records in records.values():
+        for first in range(0, len(meter_records), chunk):
+            stored += await store.upsert(meter_records[first : first + chunk])
     return stored
 
 

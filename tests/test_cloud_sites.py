@@ -8,10 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.mongo_server import emulated_records, fill, running_server, sqlite_store, until
-from wattboard.collector.replicate import Replicator
+from tests.mongo_server import emulated_records, fill_async, running_server, sqlite_store, until
 from wattboard.config import Settings
 from wattboard.exceptions import ConfigError
+from wattboard.replica.replicator import Replicator
 from wattboard.runtime import _site_tokens, run_cloud
 from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.mongo import MongoReplica
@@ -33,13 +33,13 @@ async def _replicate(tmp_path: Path, uri: str, site: str, seed: int) -> float:
     store = AsyncStore(lambda: sqlite_store(tmp_path / f"{site}.db"))
     await store.open()
     try:
-        await store.run(fill, store.sync, emulated_records(0.5, seed=seed))
+        await fill_async(store, emulated_records(0.5, seed=seed))
         replica = MongoReplica.connect(uri, "shared")
         try:
             await Replicator(store, replica, site).sync_once()
         finally:
             await replica.close()
-        totals = await store.run(store.sync.day_sums, [(0, 2**37)])
+        totals = await store.day_sums([(0, 2**37)])
         return round(totals[0].grid_import, 4)
     finally:
         await store.close()

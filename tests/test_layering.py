@@ -1,5 +1,6 @@
 """The layers of docs/architecture.md, read from the source: energy/ does no I/O, api/ stays
-out of the collector and the emulator, and nothing but the emulator's commands loads it."""
+out of the collector, the replicator and the emulator, the replicator out of the collector, and
+nothing but the emulator's commands loads the emulator."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ ENERGY_MAY_IMPORT = {
 ENERGY_MAY_NOT_CALL = {"open", "print", "input", "now", "today", "utcnow", "time", "monotonic"}
 # The API reads live state through its own protocol (api/live.py), which the collector
 # implements; it imports neither of these.
-API_MAY_NOT_IMPORT = {"wattboard.collector", "wattboard.simulator"}
+API_MAY_NOT_IMPORT = {"wattboard.collector", "wattboard.simulator", "wattboard.replica"}
+# The replicator is store-to-store sync: the SQLite facade and the MongoDB store, no collector.
+REPLICA_MAY_NOT_IMPORT = {"wattboard.collector", "wattboard.simulator"}
 # Only the emulator's own commands (and its package) may load it: it is the `sim` extra.
 SIMULATOR_USERS = {"cli/simulate.py", "cli/serve.py"}
 
@@ -76,6 +79,12 @@ def test_layering_energy_reads_no_clock_file_or_console(path: Path) -> None:
 @pytest.mark.parametrize("path", _modules("api"), ids=_name)
 def test_layering_api_imports_neither_emulator_nor_collector(path: Path) -> None:
     wrong = [m for m in _imports(path) if _within(m, API_MAY_NOT_IMPORT)]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("path", _modules("replica"), ids=_name)
+def test_layering_replica_imports_nothing_of_the_collector(path: Path) -> None:
+    wrong = [m for m in _imports(path) if _within(m, REPLICA_MAY_NOT_IMPORT)]
     assert wrong == []
 
 

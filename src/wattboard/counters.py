@@ -51,11 +51,10 @@ class EnergyCounters:
     async def refresh(self) -> dict[str, float] | None:
         """Recompute the counters, raise the stored marks, tell the listeners."""
         now = int(self.clock())
-        sync = self.store.sync
         try:
-            computed = await self.store.run(sync.energy_counters, now)
-            self.values = await self.store.run(sync.raise_counter_marks, computed)
-            self.coverage_today = await self.store.run(sync.coverage_today, now)
+            computed = await self.store.energy_counters(now)
+            self.values = await self.store.raise_counter_marks(computed)
+            self.coverage_today = await self.store.coverage_today(now)
         except StoreError as err:
             # The collector reports failing writes itself; the last values stay published.
             self._episode.failed(err)

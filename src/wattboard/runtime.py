@@ -17,17 +17,17 @@ from wattboard.counters import EnergyCounters
 from wattboard.energy.prices import HOUR, QUARTER_HOUR, covering
 from wattboard.energy.tariff import TariffBook
 from wattboard.exceptions import ConfigError
-from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter, open_store
+from wattboard.store.asyncstore import AsyncStore, open_store
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from wattboard.api.context import ApiContext
     from wattboard.collector.live import LiveState
-    from wattboard.collector.replicate import Replicator
     from wattboard.collector.service import Collector
     from wattboard.mqtt.homeassistant import HomeAssistantBridge
     from wattboard.prices.fetcher import PriceFetcher, PriceStatus
+    from wattboard.replica.replicator import Replicator
 
 # The API (FastAPI, uvicorn: 15 MiB of RSS) is imported by the functions that serve it, not
 # here: `backfill` and `rebuild` use this module's rebuild check and never serve
@@ -62,7 +62,7 @@ def stop_on_signals() -> asyncio.Event:
 async def rebuild_if_needed(
     store: AsyncStore, rebuild: Callable[[AsyncStore], Awaitable[None]]
 ) -> None:
-    reasons = await store.run(store.sync.needs_rebuild)
+    reasons = await store.needs_rebuild()
     if reasons:
         log.info("rebuilding rollups: %s", "; ".join(reasons))
         await rebuild(store)
@@ -79,7 +79,7 @@ def home_context(
     from wattboard.api.context import ApiContext  # noqa: PLC0415 - see the imports above
     from wattboard.api.static import find_web_dir  # noqa: PLC0415
 
-    data = SqliteReaderWriter(store)
+    data = store
     return ApiContext(
         site_id=settings.site.id,
         reader=data,
@@ -138,10 +138,10 @@ async def _replicator(settings: Settings, store: AsyncStore) -> Replicator | Non
     """Return the MongoDB replicator when `[mongo]` is set; else stop logging changes for one."""
     if settings.mongo is None:
         # Without a replica the change log would only grow; enabling one later resends all.
-        await store.run(store.sync.stop_replication)
+        await store.stop_replication()
         return None
     # pymongo is an optional extra: loaded only when a replica is configured.
-    from wattboard.collector.replicate import Replicator  # noqa: PLC0415
+    from wattboard.replica.replicator import Replicator  # noqa: PLC0415
 
     log.info("replicating to MongoDB database %s", settings.mongo.database)
     return Replicator.from_settings(settings, store)
@@ -159,9 +159,9 @@ def _price_fetcher(settings: Settings, store: AsyncStore) -> PriceFetcher | None
     log.info("spot prices from %s for area %s", source.name, settings.prices.area)
 
     async def report(status: PriceStatus) -> None:
-        await store.run(store.sync.set_price_status, dataclasses.asdict(status))
+        await store.set_price_status(dataclasses.asdict(status))
 
-    return PriceFetcher(source, SqliteReaderWriter(store), report=report)
+    return PriceFetcher(source, store, report=report)
 
 
 async def run_home(

@@ -102,7 +102,7 @@ async def test_alert_service_checks_stored_minutes_for_reversed_clamps(tmp_path:
     minutes = day_of_minutes(**WELL, day_solar=(-1000.0, 1000.0, -1000.0))
     store = open_store(settings)
     await store.open()
-    await store.run(store.sync.upsert, [*minutes["grid"], *minutes["solar"]])
+    await store.upsert([*minutes["grid"], *minutes["solar"]])
     collector = Collector(settings, store)
     now = T0 + 1440 * 60.0
     alerts = AlertService(settings, collector, store, channels=[], clock=lambda: now)

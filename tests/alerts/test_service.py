@@ -75,7 +75,7 @@ async def _until(condition: Callable[[], bool], seconds: float, what: str) -> No
 
 
 async def _rebuild(store: AsyncStore) -> None:
-    await store.run(store.sync.rebuild)
+    await store.rebuild()
 
 
 @pytest.mark.slow

@@ -123,7 +123,7 @@ async def test_energy_first_record_moves_when_an_older_minute_arrives(site: Site
     phase = {"import_wh": 1.0, "export_wh": 0.0, "max_w": 60.0, "min_w": 60.0}
     phases = {f"{p}_{k}": v for p in "abc" for k, v in (*phase.items(), ("avg_v", 230.0))}
     record = MinuteRecord(meter="grid", ts=older, **phases, **{f"{p}_avg_a": 0.26 for p in "abc"})
-    await site.store.run(site.store.sync.upsert, [record])
+    await site.store.upsert([record])
     moved = (await site.client.get(f"/energy/month/{month}")).json()["first_ts"]
     assert again == first
     assert moved == older

@@ -32,7 +32,7 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     stats = (10.0, -5.0, 230.0, 0.5)
     records = [MinuteRecord(m, T0 + 60 * i, 1.0, 0.5, *stats, 2.0, 0.0, *stats, 0.0, 1.5, *stats)
                for i in range(1440) for m in ("grid", "solar")]  # fmt: skip
-    asyncio.run(store.run(store.sync.upsert, records))
+    asyncio.run(store.upsert(records))
     ctx = home_context(settings_, store, None)
     live = LiveState()  # the home API with live readings, as `wattboard run` has it
     ctx.view = HomeView(store, live=live)

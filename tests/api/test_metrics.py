@@ -72,8 +72,8 @@ async def test_metrics_site_figures_through_a_real_server(tmp_path: Path) -> Non
     store = open_store(settings)
     await store.open()
     # 10 minutes importing 2 Wh a minute on phase a; the solar meter exports 1 Wh a minute.
-    await store.run(store.sync.upsert, [rec("grid", T0 + 60 * i, a=(2.0, 0.0)) for i in range(10)])
-    await store.run(store.sync.upsert, [rec("solar", T0 + 60 * i, a=(0.0, 1.0)) for i in range(10)])
+    await store.upsert([rec("grid", T0 + 60 * i, a=(2.0, 0.0)) for i in range(10)])
+    await store.upsert([rec("solar", T0 + 60 * i, a=(0.0, 1.0)) for i in range(10)])
     counters = EnergyCounters(store)
     await counters.refresh()
     live = LiveState()
@@ -92,7 +92,7 @@ async def test_metrics_site_figures_through_a_real_server(tmp_path: Path) -> Non
         async with httpx.AsyncClient(base_url=bound_url(sock), timeout=10) as client:
             first = _families((await client.get("/api/v1/metrics")).text)
             # A correction lowers stored energy: the counter holds, it never goes down.
-            await store.run(store.sync.delete, "grid", T0, T0 + 300)
+            await store.delete("grid", T0, T0 + 300)
             await counters.refresh()
             second = _families((await client.get("/api/v1/metrics")).text)
     finally:

@@ -106,8 +106,8 @@ def _records(start: int, end: int) -> list[MinuteRecord]:
 
 async def _filled(tmp_path: Path, netting: str) -> Api:
     opened = await _open(tmp_path, netting, [TARIFF])
-    await opened.store.run(opened.store.sync.put_prices, _prices(_day_start(0), _day_start(DAYS)))
-    await opened.store.run(opened.store.sync.upsert, _records(_day_start(0), _day_start(DAYS)))
+    await opened.store.put_prices(_prices(_day_start(0), _day_start(DAYS)))
+    await opened.store.upsert(_records(_day_start(0), _day_start(DAYS)))
     return opened
 
 
@@ -248,9 +248,7 @@ async def test_money_changes_when_prices_or_minutes_change(spot: Api) -> None:
     raised = [
         PricePoint(p.start, p.end, p.price + 0.1) for p in _prices(_day_start(0), _day_start(DAYS))
     ]
-    await api.store.run(
-        api.store.sync.put_prices, [p for p in raised if day.start <= p.start < day.end]
-    )
+    await api.store.put_prices([p for p in raised if day.start <= p.start < day.end])
     imported = (await _get(api, "/energy/day/2025-10-27"))["totals"]["grid_import"]
     after = (await _get(api, "/energy/month/2025-10"))["totals"]["money"]
     assert after["import_cost"] - before["import_cost"] == pytest.approx(
@@ -276,9 +274,9 @@ async def test_money_without_prices_is_unpriced_not_free(tmp_path: Path) -> None
     api = await _open(tmp_path, "15min", [TARIFF])
     try:
         start = _day_start(0)
-        await api.store.run(api.store.sync.upsert, _records(start, start + 86400))
+        await api.store.upsert(_records(start, start + 86400))
         # Prices for the first 12 hours only.
-        await api.store.run(api.store.sync.put_prices, _prices(start, start + 12 * 3600))
+        await api.store.put_prices(_prices(start, start + 12 * 3600))
         body = await _get(api, "/energy/day/2025-10-25")
         priced = [b["money"]["priced"] for b in body["buckets"]]
         assert priced[:12] == [1.0] * 12
@@ -298,8 +296,8 @@ async def test_money_is_null_without_a_tariff(tmp_path: Path) -> None:
     api = await _open(tmp_path, "minute", [])
     try:
         start = _day_start(0)
-        await api.store.run(api.store.sync.upsert, _records(start, start + 86400))
-        await api.store.run(api.store.sync.put_prices, _prices(start, start + 86400))
+        await api.store.upsert(_records(start, start + 86400))
+        await api.store.put_prices(_prices(start, start + 86400))
         for path in ("/energy/day/2025-10-25", "/energy/month/2025-10", "/energy/years"):
             body = await _get(api, path)
             assert body["totals"]["money"] is None

@@ -103,21 +103,21 @@ async def test_readings_bad_body_names_the_field_and_stores_nothing(
 ) -> None:
     record = await _one(site, "grid")
     good = {k: v for k, v in record.items() if k != "time"}
-    count = await site.store.run(site.store.sync.count)
+    count = await site.store.count()
     response = await site.client.post("/readings", json=[good, {**good, **change}], headers=AUTH)
     assert response.status_code == 422
     assert response.json()["field"] == field
-    assert await site.store.run(site.store.sync.count) == count
+    assert await site.store.count() == count
 
 
 async def test_readings_unknown_meter_is_422_and_changes_nothing(site: Site) -> None:
     record = await _one(site, "grid")
-    count = await site.store.run(site.store.sync.count)
+    count = await site.store.count()
     body = [{**{k: v for k, v in record.items() if k != "time"}, "meter": "wind"}]
     response = await site.client.post("/readings", json=body, headers=AUTH)
     assert response.status_code == 422
     assert response.json()["field"] == "meter"
-    assert await site.store.run(site.store.sync.count) == count
+    assert await site.store.count() == count
 
 
 @pytest.mark.parametrize(

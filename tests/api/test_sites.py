@@ -7,7 +7,6 @@ import httpx
 from tests.api.conftest import TOKEN, Site
 from wattboard.api.app import create_app
 from wattboard.api.context import ApiContext
-from wattboard.store.asyncstore import SqliteReaderWriter
 
 
 async def test_sites_at_home_lists_the_one_site_without_a_token(site: Site) -> None:
@@ -16,7 +15,7 @@ async def test_sites_at_home_lists_the_one_site_without_a_token(site: Site) -> N
 
 
 async def test_sites_read_only_wants_the_site_token(site: Site) -> None:
-    reader = SqliteReaderWriter(site.store)
+    reader = site.store
     ctx = ApiContext("home", reader, token=TOKEN, read_only=True, default_site="home")
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=create_app(ctx)), base_url="http://t/api/v1"

@@ -21,7 +21,6 @@ from wattboard.collector.live import LiveState, MeterLive, MeterReading, PhaseRe
 from wattboard.collector.service import open_store
 from wattboard.collector.view import HomeView
 from wattboard.runtime import home_context
-from wattboard.store.asyncstore import SqliteReaderWriter
 
 
 async def test_health_lists_meters_and_their_newest_minute(site: Site) -> None:
@@ -53,7 +52,7 @@ async def test_metrics_count_polls_and_records(site: Site) -> None:
         for line in text.splitlines()
         if line and line[0] != "#"
     }
-    stored = await site.store.run(site.store.sync.count, "grid")
+    stored = await site.store.count("grid")
     assert lines['wattboard_records_ingested_total{meter="grid"}'] == stored
     assert lines['wattboard_polls_total{meter="grid"}'] >= 1
     assert lines['wattboard_poll_failures_total{meter="grid"}'] == 0
@@ -111,7 +110,7 @@ async def test_static_serves_clean_urls_and_its_404_page(site: Site, tmp_path: P
 
 
 async def test_read_only_api_wants_the_token_and_has_no_writes(site: Site) -> None:
-    reader = SqliteReaderWriter(site.store)
+    reader = site.store
     ctx = ApiContext("test", reader, token=TOKEN, read_only=True)
     app = create_app(ctx)
     async with httpx.AsyncClient(

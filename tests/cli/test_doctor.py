@@ -18,9 +18,9 @@ from tests.cli.setup_cli import ingest_once, inject, invoke
 from tests.mongo_server import running_server
 from tests.sunlight import daytime, night
 from wattboard.cli import doctor as doctor_cli
-from wattboard.collector.replicate import Replicator
 from wattboard.collector.service import open_store
 from wattboard.config import load_settings
+from wattboard.replica.replicator import Replicator
 from wattboard.setup.configfile import ENV_FILE, MeterEntry, SiteEntry, render
 from wattboard.simulator import EmulatorOptions, Emulators, start_emulators
 from wattboard.store.schema import SCHEMA_VERSION

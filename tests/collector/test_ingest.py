@@ -33,7 +33,7 @@ async def _collector(sim: Emulators, tmp_path: Path) -> tuple[Collector, AsyncSt
 
 
 async def _stored_energy(store: AsyncStore, meter: str) -> np.ndarray:
-    records = await store.run(store.sync.readings, meter, 0, 2**40, limit=10**7)
+    records = await store.readings(meter, 0, 2**40, limit=10**7)
     return np.array(
         [
             [
@@ -64,7 +64,7 @@ async def test_ingest_three_days_matches_meter_counters(
             stored = await _stored_energy(store, role)
             # Σ of every stored minute equals the meter's own counters, phase by phase, to 0.01 Wh.
             assert stored == pytest.approx(counters[role], abs=0.01)
-            assert await store.run(store.sync.count, role) == len(meter.device.memory)
+            assert await store.count(role) == len(meter.device.memory)
         assert len(meter.device.memory) >= 3 * 1440  # three days of minutes
     finally:
         await collector.aclose()
@@ -75,19 +75,19 @@ async def test_ingest_twice_changes_nothing(three_days: Emulators, tmp_path: Pat
     collector, store = await _collector(three_days, tmp_path)
     try:
         await collector.ingest_once()
-        newest = {r: await store.run(store.sync.watermark, r) for r in three_days.meters}
-        quarters = await store.run(store.sync.quarter_sums, 0, 2**40)
+        newest = {r: await store.watermark(r) for r in three_days.meters}
+        quarters = await store.quarter_sums(0, 2**40)
         for ingest in collector._ingest:
             ingest.watermark = None  # forget the watermarks: fetch all three days again
         await collector.ingest_once()
         for role, ts in newest.items():
             assert ts is not None
-            count = await store.run(store.sync.count, role)
+            count = await store.count(role)
             first = three_days.meters[role].device.memory.first_ts
             assert first is not None
             # Every minute once: the count is the span in minutes, not twice the records.
-            assert count == (await store.run(store.sync.watermark, role) - first) // 60 + 1
-        again = await store.run(store.sync.quarter_sums, 0, 2**40)
+            assert count == (await store.watermark(role) - first) // 60 + 1
+        again = await store.quarter_sums(0, 2**40)
         settled = [q for q in quarters if q < max(quarters)]  # the last quarter may have grown
         assert [again[q] for q in settled] == [quarters[q] for q in settled]
     finally:
@@ -101,7 +101,7 @@ async def test_ingest_repairs_two_hours_offline(tmp_path: Path) -> None:
         collector, store = await _collector(sim, tmp_path)
         try:
             await collector.ingest_once()
-            before = await store.run(store.sync.watermark, "grid")
+            before = await store.watermark("grid")
             for meter in sim.meters.values():
                 await meter.server.go_offline(3.0)  # longer than the client's retries (≈1.75 s)
             await asyncio.sleep(0.2)
@@ -114,15 +114,15 @@ async def test_ingest_repairs_two_hours_offline(tmp_path: Path) -> None:
             await asyncio.sleep(back - time.monotonic() + 0.3)
             written = await collector.ingest_once()
             assert not collector._episodes["grid"].failing
-            after = await store.run(store.sync.watermark, "grid")
+            after = await store.watermark("grid")
             assert before is not None
             assert after is not None
             assert after - before >= 7200  # at least 120 more minutes
             assert written >= 2 * 120
-            records = await store.run(store.sync.readings, "grid", 0, 2**40, limit=10**6)
+            records = await store.readings("grid", 0, 2**40, limit=10**6)
             steps = {b.ts - a.ts for a, b in itertools.pairwise(records)}
             assert steps == {60}  # not a minute missing
-            assert await store.run(store.sync.gaps, "grid") == []
+            assert await store.gaps("grid") == []
         finally:
             await collector.aclose()
             await store.close()
@@ -145,11 +145,11 @@ async def test_ingest_survives_reboot_counter_reset_and_clock_jump(tmp_path: Pat
             grid.device.clock_offset += 120
             grid.device.advance()
             await collector.ingest_once()
-            records = await store.run(store.sync.readings, "grid", 0, 2**40, limit=10**6)
+            records = await store.readings("grid", 0, 2**40, limit=10**6)
             # No bogus spike: no minute holds more energy than 60 kW could bring in a minute.
             assert max(r.import_wh for r in records) < 1000.0
             assert [r.ts for r in records] == sorted({r.ts for r in records})  # no duplicate
-            reasons = {reason for _, _, reason in await store.run(store.sync.gaps, "grid")}
+            reasons = {reason for _, _, reason in await store.gaps("grid")}
             assert reasons == {"not recorded by the meter"}  # the reboot and the jump
         finally:
             await collector.aclose()
@@ -165,9 +165,7 @@ async def test_ingest_records_minutes_older_than_the_meter_keeps(tmp_path: Path)
             assert first is not None
             collector._ingest[0].watermark = first - 3600  # we stopped an hour before its memory
             await collector.ingest_once()
-            assert (first - 3540, first, "older than the meter keeps") in await store.run(
-                store.sync.gaps, "grid"
-            )
+            assert (first - 3540, first, "older than the meter keeps") in await store.gaps("grid")
         finally:
             await collector.aclose()
             await store.close()
@@ -185,14 +183,14 @@ async def test_collector_applies_minute_retention_and_keeps_rollups(
     try:
         await collector.start()
         await collector.ingest_once()
-        quarters = await store.run(store.sync.quarter_sums, 0, 2**40)
+        quarters = await store.quarter_sums(0, 2**40)
         await collector._apply_retention()
-        kept_from = await store.run(store.sync.minutes_kept_from)
+        kept_from = await store.minutes_kept_from()
         assert kept_from is not None
-        first = await store.run(store.sync.readings, "grid", 0, 2**40, limit=1)
+        first = await store.readings("grid", 0, 2**40, limit=1)
         assert first[0].ts >= kept_from  # older minutes deleted ...
         assert kept_from - three_days.meters["grid"].device.memory.timestamps[0] > 86400
-        assert await store.run(store.sync.quarter_sums, 0, 2**40) == quarters  # ... rollups kept
+        assert await store.quarter_sums(0, 2**40) == quarters  # ... rollups kept
         await collector._apply_retention()  # not due again for a day: a no-op
     finally:
         await collector.aclose()

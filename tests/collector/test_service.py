@@ -23,6 +23,7 @@ from wattboard.config import MeterSettings, Settings
 from wattboard.runtime import home_context
 from wattboard.simulator import EmulatorOptions, Emulators, apply_fault, start_emulators
 from wattboard.store.asyncstore import AsyncStore
+from wattboard.store.sqlite import SqliteStore
 
 
 @dataclass
@@ -43,7 +44,7 @@ async def _home(sim: Emulators, db: Path, *, page_limit: bool = False) -> AsyncI
     if page_limit:
         # The file may not grow past its size now: every write of minutes fails with
         # "database or disk is full", exactly as on a full SD card.
-        await store.run(_limit_pages, store, None)
+        await store._call(_limit_pages, None)
     collector = Collector(settings, store, ingest_interval=0.2)
     sock = bind("127.0.0.1", 0)
     stop = asyncio.Event()
@@ -60,14 +61,14 @@ async def _home(sim: Emulators, db: Path, *, page_limit: bool = False) -> AsyncI
         await store.close()
 
 
-def _limit_pages(store: AsyncStore, pages: int | None) -> None:
-    db = store.sync._db
+def _limit_pages(store: SqliteStore, pages: int | None) -> None:
+    db = store._db
     limit = db.execute("PRAGMA page_count").fetchone()[0] if pages is None else pages
     db.execute(f"PRAGMA max_page_count = {int(limit)}")
 
 
 async def _count(store: AsyncStore, meter: str) -> int:
-    return await store.run(store.sync.count, meter)
+    return await store.count(meter)
 
 
 async def test_collector_run_stores_an_implausible_minute_as_a_gap(
@@ -83,7 +84,7 @@ async def test_collector_run_stores_an_implausible_minute_as_a_gap(
             await until(lambda: home.collector.ingested["grid"] >= held - 1)
             await asyncio.sleep(1.0)  # several more ingest cycles
             assert not home.task.done()  # `run` is still up
-            stored = await home.store.run(home.store.sync.minute_timestamps, "grid", 0, bad + 3600)
+            stored = await home.store.minute_timestamps("grid", 0, bad + 3600)
             # Every other minute is stored; the bad one is a gap that names the value.
             assert bad not in stored
             assert (
@@ -91,7 +92,7 @@ async def test_collector_run_stores_an_implausible_minute_as_a_gap(
                 == [int(ts) for ts in grid.device.memory.timestamps if ts != bad][: len(stored)]
             )
             reason = "implausible value from the meter: a_import_wh = 1e+300"
-            assert (bad, bad + 60, reason) in await home.store.run(home.store.sync.gaps, "grid")
+            assert (bad, bad + 60, reason) in await home.store.gaps("grid")
             health = (await home.client.get("/health")).json()
             shown = {m["id"]: m["implausible"] for m in health["meters"]}
             assert [(i["start_ts"], i["reason"]) for i in shown["grid"]] == [(bad, reason)]
@@ -119,16 +120,16 @@ async def test_collector_run_survives_a_full_disk_and_catches_up(tmp_path: Path)
         assert now.status_code == 200
         assert {m["id"] for m in now.json()["meters"]} == {"grid", "solar"}
         assert await _count(home.store, "grid") == 0
-        await home.store.run(_limit_pages, home.store, 1_000_000)  # space returns
+        await home.store._call(_limit_pages, 1_000_000)  # space returns
         for role, meter in sim.meters.items():
             held = meter.device.memory.timestamps.tolist()
             await until(functools.partial(_has, home.store, role, len(held)), seconds=30)
-            stored = await home.store.run(home.store.sync.minute_timestamps, role, 0, 2**40)
+            stored = await home.store.minute_timestamps(role, 0, 2**40)
             assert stored[: len(held)] == held  # no minute lost
         await until(lambda: home.collector.store_problem is None)
         body = (await home.client.get("/health")).json()
         assert body["store"]["problem"] is None
-        assert await home.store.run(home.store.sync.integrity) == "ok"
+        assert await home.store.integrity() == "ok"
 
 
 async def _has(store: AsyncStore, meter: str, count: int) -> bool:

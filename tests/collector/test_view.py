@@ -34,7 +34,7 @@ async def test_view_reads_the_collector_replicator_and_store(tmp_path: Path) -> 
         try:
             await collector.start()  # asks each meter what it is
             await collector.ingest_once()
-            await store.run(store.sync.record_gap, "solar", 1_700_000_040, 1_700_000_100, REASON)
+            await store.record_gap("solar", 1_700_000_040, 1_700_000_100, REASON)
             view: LiveView = HomeView(store, collector, Replicating(12.5, 90.0))
             facts = view.facts()
             stats = view.stats()
@@ -65,7 +65,7 @@ async def test_view_without_collector_has_no_live_power_but_the_store_gaps(
     store = open_store(settings)
     await store.open()
     try:
-        await store.run(store.sync.record_gap, "grid", 1_700_000_040, 1_700_000_100, REASON)
+        await store.record_gap("grid", 1_700_000_040, 1_700_000_100, REASON)
         view: LiveView = HomeView(store)  # `wattboard serve` at home: no collector
         implausible = await view.implausible()
     finally:

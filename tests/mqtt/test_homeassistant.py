@@ -143,17 +143,13 @@ async def test_homeassistant_broker_restart_loses_no_counter_step(tmp_path: Path
         await store.open()
         stop = asyncio.Event()
         async with recorder(broker.port) as received:
-            await store.run(
-                store.sync.upsert, [rec("grid", T0 + 60 * i, a=(2.0, 0.0)) for i in range(5)]
-            )
+            await store.upsert([rec("grid", T0 + 60 * i, a=(2.0, 0.0)) for i in range(5)])
             task = asyncio.gather(counters.run(stop), bridge.run(stop))
             await wait_for(lambda: _kwh(received, "grid_import") == pytest.approx(0.010))
         broker.stop()
         await wait_for(lambda: not bridge.link.connected)
         # Minutes stored while the broker is away: the counter moves on without it.
-        await store.run(
-            store.sync.upsert, [rec("grid", T0 + 60 * i, a=(2.0, 0.0)) for i in range(5, 8)]
-        )
+        await store.upsert([rec("grid", T0 + 60 * i, a=(2.0, 0.0)) for i in range(5, 8)])
         counters.wake()
         await wait_for(
             lambda: (

@@ -30,7 +30,7 @@ from wattboard.prices.fetcher import (
     runs,
     source_from_settings,
 )
-from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
+from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.sqlite import SqliteStore
 
 HELSINKI_STORE = "Europe/Helsinki"
@@ -58,7 +58,7 @@ def day_prices(day: date) -> list[PricePoint]:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteReaderWriter]:
+async def store(tmp_path: Path) -> AsyncIterator[AsyncStore]:
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 
     zone = ZoneInfo(HELSINKI_STORE)
@@ -66,7 +66,7 @@ async def store(tmp_path: Path) -> AsyncIterator[SqliteReaderWriter]:
         lambda: SqliteStore(tmp_path / "w.db", zone=zone, netting="minute", meters=METERS)
     )
     await store.open()
-    yield SqliteReaderWriter(store)
+    yield store
     await store.close()
 
 
@@ -83,12 +83,12 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 
 
 def fetcher(
-    source: PriceSource, store: SqliteReaderWriter, clock: Clock, http: httpx.AsyncClient, **kw: int
+    source: PriceSource, store: AsyncStore, clock: Clock, http: httpx.AsyncClient, **kw: int
 ) -> PriceFetcher:
     return PriceFetcher(source, store, clock=clock, backoff=STEADY, http=http, **kw)
 
 
-async def stored_days(store: SqliteReaderWriter, first: date, last: date) -> list[date]:
+async def stored_days(store: AsyncStore, first: date, last: date) -> list[date]:
     start, end = day_span(first)[0], day_span(last)[1]
     points = await store.prices(start, end)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
@@ -135,7 +135,7 @@ def test_source_from_settings_builds_each_source() -> None:
 
 
 async def test_fetcher_fills_history_then_waits_for_publication(
-    store: SqliteReaderWriter, server: PriceServer, http: httpx.AsyncClient
+    store: AsyncStore, server: PriceServer, http: httpx.AsyncClient
 ) -> None:
     today = date(2025, 10, 10)
     for n in range(-10, 2):
@@ -159,7 +159,7 @@ async def test_fetcher_fills_history_then_waits_for_publication(
 
 
 async def test_fetcher_retries_tomorrow_until_it_is_published(
-    store: SqliteReaderWriter, server: PriceServer, http: httpx.AsyncClient
+    store: AsyncStore, server: PriceServer, http: httpx.AsyncClient
 ) -> None:
     today = date(2025, 11, 3)
     server.publish(day_prices(today))
@@ -175,7 +175,7 @@ async def test_fetcher_retries_tomorrow_until_it_is_published(
 
 @pytest.mark.parametrize("fault", ["500", "timeout", "empty"])
 async def test_fetcher_after_a_fault_retries_and_loses_nothing(
-    store: SqliteReaderWriter,
+    store: AsyncStore,
     server: PriceServer,
     http: httpx.AsyncClient,
     caplog: pytest.LogCaptureFixture,
@@ -212,7 +212,7 @@ async def test_fetcher_after_a_fault_retries_and_loses_nothing(
 
 
 async def test_fetcher_entsoe_fills_history_and_tomorrow(
-    store: SqliteReaderWriter, server: PriceServer, http: httpx.AsyncClient
+    store: AsyncStore, server: PriceServer, http: httpx.AsyncClient
 ) -> None:
     today = date(2025, 10, 1)  # the first 15-minute day; the days before are hourly
     for n in range(-2, 2):
@@ -230,7 +230,7 @@ async def test_fetcher_entsoe_fills_history_and_tomorrow(
 
 
 async def test_fetcher_entsoe_with_a_wrong_token_fails_naming_it(
-    store: SqliteReaderWriter, server: PriceServer, http: httpx.AsyncClient
+    store: AsyncStore, server: PriceServer, http: httpx.AsyncClient
 ) -> None:
     clock = Clock(date(2025, 10, 1), 9)
     prices = fetcher(EntsoeSource("FI", "wrong", f"{server.url}/api"), store, clock, http)
@@ -240,7 +240,7 @@ async def test_fetcher_entsoe_with_a_wrong_token_fails_naming_it(
 
 
 async def test_fetcher_run_stops_when_told_and_never_blocks_the_loop(
-    store: SqliteReaderWriter, server: PriceServer, http: httpx.AsyncClient
+    store: AsyncStore, server: PriceServer, http: httpx.AsyncClient
 ) -> None:
     today = date(2025, 10, 15)
     server.publish(day_prices(today))

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from tests.mongo_server import emulated_records, sqlite_store
 from tests.store.test_sqlite import damage
-from wattboard.collector.replicate import FOLLOWED
 from wattboard.config import Settings
 from wattboard.prices.emulated import emulated_prices
 from wattboard.prices.fetcher import day_span
+from wattboard.replica.replicator import FOLLOWED
 from wattboard.setup import checks
 from wattboard.setup.checks import (
     Backlog,

@@ -16,7 +16,7 @@ from wattboard.prices.emulated import emulated_prices
 from wattboard.prices.fetcher import MARKET_ZONE, PriceFetcher, day_span
 from wattboard.simulator import EmulatorOptions, start_emulators
 from wattboard.simulator.prices import PriceEmulator, published_until
-from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
+from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.sqlite import SqliteStore
 
 DAY = date(2025, 10, 25)  # the day before the autumn DST change
@@ -83,7 +83,7 @@ async def test_price_emulator_feeds_the_fetcher(emulator: PriceEmulator, tmp_pat
     )
     await store.open()
     try:
-        data = SqliteReaderWriter(store)
+        data = store
         async with httpx.AsyncClient(timeout=5) as client:
             fetcher = PriceFetcher(
                 EleringSource("FI", emulator.url),

@@ -19,13 +19,13 @@ from tests.mongo_server import HELSINKI, MongoServer, fresh_replica, running_ser
 from wattboard.api.app import create_app
 from wattboard.api.context import ApiContext
 from wattboard.api.live import NoLiveData
-from wattboard.collector.replicate import Replicator
 from wattboard.energy.flows import Flows
 from wattboard.energy.records import MinuteRecord
 from wattboard.energy.sums import MinuteSums
 from wattboard.exceptions import ConfigError, InvalidInputError, ReplicaError
+from wattboard.replica.replicator import Replicator
 from wattboard.store import mongo as mongo_module
-from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
+from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.base import DayRow, MeterInfo
 from wattboard.store.mongo import (
     MINUTES,
@@ -96,7 +96,7 @@ async def _seed(server: MongoServer, seeded: Seeded) -> None:
     replica = fresh_replica(server, seeded.database)
     try:
         for records in synthetic().values():
-            await store.run(store.sync.upsert, records)
+            await store.upsert(records)
         await Replicator(store, replica, SITE).sync_once()
     finally:
         await replica.close()
@@ -160,7 +160,7 @@ def test_mongo_quarter_and_day_docs_keep_counts_as_ints() -> None:
 
 
 async def test_mongo_reader_answers_as_sqlite(store: AsyncStore, replicated: MongoReader) -> None:
-    sqlite = SqliteReaderWriter(store)
+    sqlite = store
     assert replicated.zone == sqlite.zone == HELSINKI
     assert replicated.netting == sqlite.netting == "hour"
     assert await replicated.expected_meters() == await sqlite.expected_meters() == 2
@@ -193,7 +193,7 @@ async def test_mongo_reader_unknown_meter_says_what_is_known(
     with pytest.raises(InvalidInputError) as mongo_error:
         await replicated.readings("garage", 0, FAR, limit=10)
     with pytest.raises(InvalidInputError) as sqlite_error:
-        await SqliteReaderWriter(store).readings("garage", 0, FAR, limit=10)
+        await store.readings("garage", 0, FAR, limit=10)
     assert str(mongo_error.value) == str(sqlite_error.value)
     assert mongo_error.value.field == "meter"
 
@@ -214,7 +214,7 @@ async def test_mongo_sites_share_a_database_apart(replica: MongoReplica, tmp_pat
         store = AsyncStore(lambda site=site: sqlite_store(tmp_path / f"{site}.db"))
         await store.open()
         try:
-            await store.run(store.sync.upsert, synthetic(START, minutes)["grid"])
+            await store.upsert(synthetic(START, minutes)["grid"])
             await Replicator(store, replica, site).sync_once()
         finally:
             await store.close()
@@ -234,7 +234,7 @@ async def apis(
     store: AsyncStore, replicated: MongoReader
 ) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
     """The home API over SQLite and the cloud API over the replica, with the same clock."""
-    home = ApiContext(SITE, SqliteReaderWriter(store), clock=lambda: NOW)
+    home = ApiContext(SITE, store, clock=lambda: NOW)
     cloud = ApiContext(
         SITE,
         replicated,
@@ -337,8 +337,8 @@ async def test_mongo_edits_through_the_home_api_reach_the_cloud_api(
     await store.open()
     try:
         for records in synthetic(START, 120).values():
-            await store.run(store.sync.upsert, records)
-        data = SqliteReaderWriter(store)
+            await store.upsert(records)
+        data = store
         home_ctx = ApiContext(SITE, data, writer=data, token=TOKEN, clock=lambda: NOW)
         replicator = Replicator(store, replica, SITE)
         await replicator.sync_once()
@@ -414,10 +414,10 @@ async def test_mongo_real_server_smoke(tmp_path: Path) -> None:
     await store.open()
     try:
         for records in synthetic().values():
-            await store.run(store.sync.upsert, records)
+            await store.upsert(records)
         await Replicator(store, replica, SITE).sync_once()
         reader = await replica.reader(SITE)
-        sqlite = SqliteReaderWriter(store)
+        sqlite = store
         assert await reader.day_rows(0, FAR) == await sqlite.day_rows(0, FAR)
         assert await reader.readings("grid", 0, FAR, limit=100) == await sqlite.readings(
             "grid", 0, FAR, limit=100

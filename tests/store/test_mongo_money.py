@@ -13,10 +13,10 @@ from tests.mongo_server import MongoServer, fresh_replica, running_server, sqlit
 from tests.store.test_mongo import START, TOKEN, synthetic
 from wattboard.api.app import create_app
 from wattboard.api.context import ApiContext
-from wattboard.collector.replicate import Replicator
 from wattboard.config import Settings
 from wattboard.energy.prices import PricePoint
-from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
+from wattboard.replica.replicator import Replicator
+from wattboard.store.asyncstore import AsyncStore
 
 SITE = "home"
 NOW = 1_762_000_000  # 2025-11-01, after the data
@@ -65,11 +65,11 @@ async def apis(
     ]
     try:
         for records in synthetic().values():
-            await store.run(store.sync.upsert, records)
-        await store.run(store.sync.put_prices, points)
+            await store.upsert(records)
+        await store.put_prices(points)
         await Replicator(store, replica, SITE).sync_once()
         book = Settings(site={"timezone": "Europe/Helsinki"}, tariffs=[TARIFF]).tariff_book()
-        home = ApiContext(SITE, SqliteReaderWriter(store), clock=lambda: NOW, tariffs=book)
+        home = ApiContext(SITE, store, clock=lambda: NOW, tariffs=book)
         cloud = ApiContext(
             SITE,
             await replica.reader(SITE),

@@ -12,7 +12,7 @@ import pytest
 from tests.store.test_sqlite import METERS, rec
 from wattboard.energy.prices import PricePoint
 from wattboard.exceptions import InvalidInputError
-from wattboard.store.asyncstore import AsyncStore, SqliteReaderWriter
+from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.schema import SCHEMA_VERSION
 from wattboard.store.sqlite import ENERGY_CHANGE, PRICES_CHANGE, SqliteStore
 
@@ -127,7 +127,7 @@ async def test_put_prices_through_the_async_facade(tmp_path: Path) -> None:
     )
     await store.open()
     try:
-        facade = SqliteReaderWriter(store)
+        facade = store
         assert await facade.put_prices(hours(T0, [0.1, -0.01])) == 2
         assert await facade.prices(T0, T0 + 86400) == hours(T0, [0.1, -0.01])
     finally:

@@ -30,8 +30,8 @@ from wattboard.energy.records import MinuteRecord
 from wattboard.exceptions import StoreError
 
 if TYPE_CHECKING:
-    from wattboard.collector.replicate import Replicator
     from wattboard.collector.service import Collector
+    from wattboard.replica.replicator import Replicator
     from wattboard.store.asyncstore import AsyncStore
 
 log = logging.getLogger(__name__)
@@ -209,9 +209,8 @@ class AlertService:
         try:
             minutes: dict[str, list[MinuteRecord]] = {}
             for meter in roles:
-                sync = self.store.sync
                 start, end = int(now - DAY), int(now) + 60
-                minutes[meter] = await self.store.run(sync.readings, meter, start, end, limit=2000)
+                minutes[meter] = await self.store.readings(meter, start, end, limit=2000)
         except StoreError as err:
             log.info("alerts: wiring check postponed by an hour: %s", err)
             self._clamps_due = mono + CLAMPS_RETRY

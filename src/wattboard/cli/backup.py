@@ -122,6 +122,8 @@ def _writable(target: Path) -> Iterator[TextIO]:
 
 @contextlib.contextmanager
 def _store(settings: Settings) -> Iterator[SqliteStore]:
+    # The plain synchronous store, not the async facade: export and import have no event loop
+    # and own the file on this one thread from open to close, which is all SQLite asks.
     store = SqliteStore(
         settings.store.resolved_path(),
         zone=ZoneInfo(settings.site.timezone),

@@ -106,7 +106,7 @@ async def rebuild_all(store: AsyncStore) -> None:
         def report(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        await store.run(store.sync.rebuild, report)
+        await store.rebuild(report)
 
 
 async def _backfill(settings: Settings, store: AsyncStore, meter: str, start: int) -> int:

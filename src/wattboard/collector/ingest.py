@@ -130,7 +130,7 @@ async def store_fetched(store: AsyncStore, batches: Sequence[Fetched]) -> int:
     """Write every batch in one transaction: records, then the gaps found on the way."""
     records = [r for batch in batches for r in batch.records]
     gaps = [(batch.meter, *gap) for batch in batches for gap in batch.gaps]
-    written = await store.run(store.sync.ingest, records, gaps)
+    written = await store.ingest(records, gaps)
     for meter, start, end, reason in gaps:
         # Logged once: the watermark moves past the minute, so it is not fetched again.
         log.log(

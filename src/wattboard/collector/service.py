@@ -121,9 +121,8 @@ class Collector:
 
     async def _watermark(self, meter: str) -> int | None:
         """Return the newest minute done with: stored, or dropped as implausible (not again)."""
-        sync = self.store.sync
-        stored = await self.store.run(sync.watermark, meter)
-        dropped = await self.store.run(sync.implausible_gaps, 1, meter)
+        stored = await self.store.watermark(meter)
+        dropped = await self.store.implausible_gaps(1, meter)
         if dropped and (stored is None or dropped[0][1] > stored):
             return dropped[0][1]
         return stored
@@ -220,7 +219,7 @@ class Collector:
             return
         self._retention_due = time.monotonic() + RETENTION_EVERY
         try:
-            deleted = await self.store.run(self.store.sync.apply_retention, days, time.time())
+            deleted = await self.store.apply_retention(days, time.time())
         except StoreError as err:
             log.warning("retention: %s; trying again in a day", err)
             return

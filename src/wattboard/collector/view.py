@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class ReplicationState(Protocol):
-    """What the view reads of the replicator (`collector/replicate.py`)."""
+    """What the view reads of the replicator (`replica/replicator.py`)."""
 
     def lag_seconds(self) -> float | None: ...
 
@@ -72,7 +72,7 @@ class HomeView:
         return None if self._collector is None else self._collector.store_problem
 
     async def implausible(self) -> Sequence[tuple[str, int, int, str]]:
-        return await self._store.run(self._store.sync.implausible_gaps)
+        return await self._store.implausible_gaps()
 
     def energy_counters(self) -> Mapping[str, float] | None:
         return None if self._counters is None else self._counters.values

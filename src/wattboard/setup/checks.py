@@ -101,7 +101,7 @@ class Backlog:
 def replication_backlog(store: SqliteStore, now: float) -> Backlog | None:
     """Return what the replica still lacks, or None when replication never started."""
     # Imported here: the collection names live beside pymongo, needed only with [mongo].
-    from wattboard.collector.replicate import FOLLOWED  # noqa: PLC0415
+    from wattboard.replica.replicator import FOLLOWED  # noqa: PLC0415
 
     measured = store.replication_backlog(FOLLOWED)
     if measured is None:

@@ -19,24 +19,24 @@ from tests.mongo_server import (
     Commands,
     MongoServer,
     emulated_records,
-    fill,
+    fill_async,
     fresh_replica,
     running_server,
     sqlite_store,
     until,
 )
 from wattboard.backoff import Backoff
-from wattboard.collector.replicate import (
+from wattboard.collector.service import Collector, open_store
+from wattboard.energy.prices import PricePoint
+from wattboard.energy.records import MinuteRecord
+from wattboard.exceptions import ReplicaError
+from wattboard.replica.replicator import (
     REPLICA_BACKOFF,
     Replicator,
     day_span,
     fingerprint,
     merge,
 )
-from wattboard.collector.service import Collector, open_store
-from wattboard.energy.prices import PricePoint
-from wattboard.energy.records import MinuteRecord
-from wattboard.exceptions import ReplicaError
 from wattboard.simulator import EmulatorOptions, start_emulators
 from wattboard.store.asyncstore import AsyncStore
 from wattboard.store.mongo import FLOWS_15M, FLOWS_DAY, MINUTES, MongoReplica
@@ -70,7 +70,7 @@ async def store(
     """Six hours of a grid and a solar meter in SQLite (360 minutes each)."""
     store = AsyncStore(lambda: sqlite_store(tmp_path / "w.db"))
     await store.open()
-    await store.run(fill, store.sync, six_hours)
+    await fill_async(store, six_hours)
     yield store
     await store.close()
 
@@ -94,7 +94,7 @@ async def _mongo_minutes(replica: MongoReplica) -> dict[str, dict[str, float]]:
 async def _sqlite_minutes(store: AsyncStore) -> dict[str, dict[str, float]]:
     totals = {}
     for meter in ("grid", "solar"):
-        records = await store.run(store.sync.readings, meter, 0, FAR, limit=10**7)
+        records = await store.readings(meter, 0, FAR, limit=10**7)
         totals[meter] = {"count": len(records)} | {
             column: sum(getattr(r, f"{column[0]}_{'import' if 'imp' in column else 'export'}_wh")
                         for r in records)
@@ -120,8 +120,8 @@ async def _assert_same(store: AsyncStore, replica: MongoReplica) -> None:
         for column in ENERGY:
             assert mongo[meter][column] == pytest.approx(totals[column], abs=0.01)
     assert await _duplicates(replica) == []
-    quarters = await store.run(store.sync.quarter_sums, 0, FAR)
-    days = await store.run(store.sync.day_rows, 0, FAR)
+    quarters = await store.quarter_sums(0, FAR)
+    days = await store.day_rows(0, FAR)
     assert await replica.collection(FLOWS_15M).count_documents({"site": SITE}) == len(quarters)
     assert await replica.collection(FLOWS_DAY).count_documents({"site": SITE}) == len(days)
     reader = await replica.reader(SITE)
@@ -171,12 +171,12 @@ async def test_replicate_first_sync_of_three_days_equals_sqlite(
     await store.open()
     try:
         records = emulated_records(3, seed=5)
-        await store.run(fill, store.sync, records)
+        await fill_async(store, records)
         replicator = Replicator(store, replica, SITE)
         assert replicator.lag_seconds() is None  # nothing looked at yet
         written = await replicator.sync_once()
-        quarters = len(await store.run(store.sync.quarter_sums, 0, FAR))
-        days = len(await store.run(store.sync.day_rows, 0, FAR))
+        quarters = len(await store.quarter_sums(0, FAR))
+        days = len(await store.day_rows(0, FAR))
         # 3 days of quarters (288), one more when the days do not start on a quarter
         assert quarters == len({r.ts - r.ts % 900 for r in records["grid"]}) in {288, 289}
         # 2 meters × 3 days × 1440 minutes, the rollups and the two meters' documents
@@ -185,7 +185,7 @@ async def test_replicate_first_sync_of_three_days_equals_sqlite(
         await _assert_same_site(store, replica, SITE)
         assert replicator.lag_seconds() == 0.0
         assert replicator.status().pending_changes == 0
-        assert await store.run(store.sync.changes, 0, 10) == []  # the log was pruned
+        assert await store.changes(0, 10) == []  # the log was pruned
     finally:
         await store.close()
     meters = await replica.collection(METERS_COLLECTION).find({}, {"_id": 0}).to_list()
@@ -198,7 +198,7 @@ async def test_replicate_first_sync_of_six_hours(store: AsyncStore, replica: Mon
     await _assert_same(store, replica)
     assert replicator.lag_seconds() == 0.0
     assert replicator.status().pending_changes == 0
-    assert await store.run(store.sync.changes, 0, 10) == []  # the log was pruned
+    assert await store.changes(0, 10) == []  # the log was pruned
     meters = await replica.collection(METERS_COLLECTION).find({}, {"_id": 0}).to_list()
     assert sorted(m["id"] for m in meters) == ["grid", "solar"]
 
@@ -219,8 +219,8 @@ async def test_replicate_edits_and_deletions_reach_the_replica(
     await replicator.sync_once()
     first = six_hours["grid"][0].ts
     corrected = MinuteRecord("grid", first + 600, *([1.0] * 18))
-    await store.run(store.sync.upsert, [corrected])
-    await store.run(store.sync.delete, "solar", first + 3600, first + 3 * 3600)  # 2 h = 120 min
+    await store.upsert([corrected])
+    await store.delete("solar", first + 3600, first + 3 * 3600)  # 2 h = 120 min
     await replicator.sync_once()
     await _assert_same(store, replica)
     mongo = await _mongo_minutes(replica)
@@ -240,24 +240,20 @@ async def test_replicate_minutes_get_only_inserts_and_deletes(
     store = AsyncStore(lambda: sqlite_store(path))
     await store.open()
     try:
-        await store.run(fill, store.sync, six_hours)
+        await fill_async(store, six_hours)
         await Replicator(store, replica, SITE).sync_once()
-        await store.run(
-            store.sync.upsert, [MinuteRecord("grid", six_hours["grid"][5].ts, *[2.0] * 18)]
-        )
-        await store.run(
-            store.sync.delete, "grid", six_hours["grid"][100].ts, six_hours["grid"][200].ts
-        )
+        await store.upsert([MinuteRecord("grid", six_hours["grid"][5].ts, *[2.0] * 18)])
+        await store.delete("grid", six_hours["grid"][100].ts, six_hours["grid"][200].ts)
         await Replicator(store, replica, SITE).sync_once()
         await store.close()
         # A clamp turned round: every grid minute changes and goes to the replica again.
         inverted = (MeterSpec("grid", "grid", ("b",)), METERS[1])
         store = AsyncStore(lambda: sqlite_store(path, meters=inverted))
         await store.open()
-        await store.run(store.sync.rebuild)
+        await store.rebuild()
         await Replicator(store, replica, SITE).sync_once()
         await _assert_same(store, replica)
-        grid = await store.run(store.sync.readings, "grid", 0, FAR, limit=3)
+        grid = await store.readings("grid", 0, FAR, limit=3)
         reader = await replica.reader(SITE)
         assert await reader.readings("grid", 0, FAR, limit=3) == grid
     finally:
@@ -303,19 +299,18 @@ async def test_replicate_pages_a_backlog_into_batches(
 async def test_replicate_crash_between_ack_and_watermark_doubles_nothing(
     store: AsyncStore, replica: MongoReplica, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sync = store.sync
-    commit = sync.set_replication_watermark
+    commit = store.set_replication_watermark
 
-    def crash(collection: str, watermark: int) -> None:
+    async def crash(collection: str, watermark: int) -> None:
         if collection == MINUTES:
             raise KeyboardInterrupt  # the power went out right after MongoDB said "done"
-        commit(collection, watermark)
+        await commit(collection, watermark)
 
-    monkeypatch.setattr(sync, "set_replication_watermark", crash)
+    monkeypatch.setattr(store, "set_replication_watermark", crash)
     with pytest.raises(KeyboardInterrupt):
         await Replicator(store, replica, SITE).sync_once()
     assert (await _mongo_minutes(replica))["grid"]["count"] == 360  # acknowledged, not committed
-    monkeypatch.setattr(sync, "set_replication_watermark", commit)
+    monkeypatch.setattr(store, "set_replication_watermark", commit)
     await Replicator(store, replica, SITE).sync_once()  # the restart sends the batch again
     await _assert_same(store, replica)
 
@@ -340,14 +335,14 @@ async def test_replicate_zone_change_replaces_every_day_row(
     path = tmp_path / "w.db"
     store = AsyncStore(lambda: sqlite_store(path))
     await store.open()
-    await store.run(fill, store.sync, six_hours)
+    await fill_async(store, six_hours)
     await Replicator(store, replica, SITE).sync_once()
     await store.close()
     new_york = ZoneInfo("America/New_York")
     store = AsyncStore(lambda: sqlite_store(path, zone=new_york))
     await store.open()
     try:
-        await store.run(store.sync.rebuild)
+        await store.rebuild()
         await Replicator(store, replica, SITE).sync_once()
         await _assert_same(store, replica)  # no Helsinki day left behind
         reader = await replica.reader(SITE)
@@ -402,7 +397,7 @@ async def test_replicate_database_stopped_for_hours_then_back(
                 for meter in sim.meters.values():
                     meter.device.clock_offset += 3 * 3600  # three hours pass meanwhile
                     meter.device.advance()
-                with caplog.at_level(logging.INFO, logger="wattboard.collector.replicate"):
+                with caplog.at_level(logging.INFO, logger="wattboard.replica.replicator"):
                     written = await collector.ingest_once()  # the collector carries on
                     assert written >= 2 * 180  # 2 meters × 3 h × 60 min
                     await until(lambda: replicator.status().pending_changes > 0)
@@ -427,16 +422,16 @@ async def test_replicate_database_stopped_for_hours_then_back(
 
 
 async def _log_empty(store: AsyncStore) -> bool:
-    return await store.run(store.sync.change_backlog, 0) == (0, None)
+    return await store.change_backlog(0) == (0, None)
 
 
 async def _assert_same_site(store: AsyncStore, replica: MongoReplica, site: str) -> None:
     reader = await replica.reader(site)
     for meter in ("grid", "solar"):
-        sqlite = await store.run(store.sync.readings, meter, 0, FAR, limit=10**6)
+        sqlite = await store.readings(meter, 0, FAR, limit=10**6)
         assert await reader.readings(meter, 0, FAR, limit=10**6) == sqlite
-    assert await reader.quarter_sums(0, FAR) == await store.run(store.sync.quarter_sums, 0, FAR)
-    assert await reader.day_rows(0, FAR) == await store.run(store.sync.day_rows, 0, FAR)
+    assert await reader.quarter_sums(0, FAR) == await store.quarter_sums(0, FAR)
+    assert await reader.day_rows(0, FAR) == await store.day_rows(0, FAR)
     assert await _duplicates(replica) == []
 
 
@@ -464,24 +459,24 @@ async def test_replicate_prices_follow_sqlite(
     store: AsyncStore, replica: MongoReplica, mongo: MongoServer
 ) -> None:
     day = 1_748_736_000  # 2025-06-01 00:00 UTC
-    await store.run(store.sync.put_prices, _price_hours(day, [0.05 + i / 1000 for i in range(24)]))
+    await store.put_prices(_price_hours(day, [0.05 + i / 1000 for i in range(24)]))
     commands = Commands()
     watched = fresh_replica(mongo, database=replica.db.name, event_listeners=[commands])
     try:
         replicator = Replicator(store, watched, SITE)
         await replicator.sync_once()
         reader = await replica.reader(SITE)
-        assert await reader.prices(0, FAR) == await store.run(store.sync.prices, 0, FAR)
+        assert await reader.prices(0, FAR) == await store.prices(0, FAR)
         assert len(await reader.prices(day, day + 7200)) == 2  # start <= p.start < end
 
         # The first hour again in quarters, and a negative price the next day.
         commands.events.clear()
-        await store.run(store.sync.put_prices, _price_quarters(day, [0.1, 0.2, 0.3, -0.04]))
-        await store.run(store.sync.put_prices, _price_hours(day + 86400, [-0.01]))
+        await store.put_prices(_price_quarters(day, [0.1, 0.2, 0.3, -0.04]))
+        await store.put_prices(_price_hours(day + 86400, [-0.01]))
         await replicator.sync_once()
     finally:
         await watched.close()
-    stored = await store.run(store.sync.prices, 0, FAR)
+    stored = await store.prices(0, FAR)
     assert len(stored) == 4 + 23 + 1
     assert await reader.prices(0, FAR) == stored
     assert await replica.collection("prices").count_documents({"site": SITE}) == 28
@@ -489,14 +484,14 @@ async def test_replicate_prices_follow_sqlite(
     assert commands.on(MINUTES) == commands.on(FLOWS_15M) == commands.on(FLOWS_DAY) == []
     # One bulk write (a delete and the upserts) per changed span: that day, the next.
     assert [e.command_name for e in commands.on("prices")] == ["delete", "update"] * 2
-    assert await store.run(store.sync.changes, 0, 10) == []  # pruned, prices included
+    assert await store.changes(0, 10) == []  # pruned, prices included
 
 
 async def test_replicate_prices_of_another_site_stay_apart(
     store: AsyncStore, replica: MongoReplica
 ) -> None:
     day = 1_748_736_000
-    await store.run(store.sync.put_prices, _price_hours(day, [0.05]))
+    await store.put_prices(_price_hours(day, [0.05]))
     await Replicator(store, replica, SITE).sync_once()
     other = replica.writer("cabin")
     await other.replace_prices(0, FAR, _price_hours(day, [0.5, 0.6]))

@@ -1,6 +1,6 @@
 """Replication to MongoDB: follow the SQLite change log in batches until the replica caught up.
 
-Every write to SQLite logs the span it changed (`changes`, store/sqlite.py). Each log-driven
+Every write to SQLite logs the span it changed (`changes`, store/sqlite/changes.py). Each log-driven
 collection (`minutes`, `flows_15m`, `flows_day`, `prices`) has its own watermark in SQLite: the
 sequence number of the last change MongoDB acknowledged; a collection passes over the changes
 of the other kind (energy or prices). A batch of changes becomes merged spans, and
@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from wattboard.backoff import Backoff
-from wattboard.collector.episodes import Episode
 from wattboard.energy.periods import local_midnight
 from wattboard.energy.records import MINUTE
 from wattboard.energy.sums import QUARTER, quarter_start
+from wattboard.episodes import Episode
 from wattboard.exceptions import ConfigError, StoreError
 from wattboard.store.base import MeterInfo
 from wattboard.store.mongo import (
@@ -246,7 +246,7 @@ class Replicator:
             if not progressed:
                 break
         written += await self._put_meta(wrote=written > 0)
-        await self.store.run(self.store.sync.prune_changes, min(seq.values()))
+        await self.store.prune_changes(min(seq.values()))
         await self._measure()
         self._last_sync = time.time()
         return written
@@ -256,21 +256,19 @@ class Replicator:
     async def _open_log(self) -> dict[str, int]:
         """Turn the change log on (the first time it logs all data) and load the watermarks."""
         if self._seq is None:
-            await self.store.run(self.store.sync.start_replication)
+            await self.store.start_replication()
             marks = {c: await self._stored_watermark(c) for c in (*FOLLOWED, METERS, SITES)}
             self._seq = {c: marks[c] or 0 for c in FOLLOWED}
             self._prints = {c: marks[c] for c in (METERS, SITES)}
         return self._seq
 
     async def _stored_watermark(self, collection: str) -> int | None:
-        sync = self.store.sync
-        mark: int | None = await self.store.run(sync.replication_watermark, collection)
-        return mark
+        return await self.store.replication_watermark(collection)
 
     async def _measure(self) -> None:
         assert self._seq is not None  # noqa: S101 - _open_log ran first
         after = min(self._seq.values())
-        self._pending, self._oldest = await self.store.run(self.store.sync.change_backlog, after)
+        self._pending, self._oldest = await self.store.change_backlog(after)
         self._checked = True
 
     async def _measure_quietly(self) -> None:
@@ -280,7 +278,7 @@ class Replicator:
                 await self._measure()
 
     async def _watermark(self, collection: str, value: int) -> None:
-        await self.store.run(self.store.sync.set_replication_watermark, collection, value)
+        await self.store.set_replication_watermark(collection, value)
 
     # -- MongoDB side -------------------------------------------------------------------------
 
@@ -291,7 +289,7 @@ class Replicator:
         await self.writer.ensure_schema()
         if not await self.writer.has_site() and self._has_replicated():
             log.warning("MongoDB holds no data of site %s: sending everything again", self.site)
-            await self.store.run(self.store.sync.stop_replication)
+            await self.store.stop_replication()
             self._seq = None
             await self._open_log()
             await self._measure()
@@ -304,7 +302,7 @@ class Replicator:
 
     async def _follow(self, collection: str, seq: dict[str, int]) -> tuple[int, int]:
         """Apply the next batch of changes to one collection; return (changes, documents)."""
-        changes = await self.store.run(self.store.sync.changes, seq[collection], self.change_rows)
+        changes = await self.store.changes(seq[collection], self.change_rows)
         if not changes:
             return 0, 0
         docs = await self._apply[collection](changes)
@@ -330,9 +328,7 @@ class Replicator:
         sent = 0
         cursor = start
         while cursor < end:
-            records = await self.store.run(
-                self.store.sync.readings, meter, cursor, end, limit=self.page
-            )
+            records = await self.store.readings(meter, cursor, end, limit=self.page)
             # A full page ends after its last minute; the next page starts right there.
             stop = records[-1].ts + MINUTE if len(records) == self.page else end
             sent += await self.writer.replace_minutes(meter, cursor, stop, records)
@@ -345,19 +341,19 @@ class Replicator:
         for start, end in merge(quarter_span(change) for change in energy):
             for piece in range(start, end, QUARTER_PIECE * QUARTER):
                 stop = min(end, piece + QUARTER_PIECE * QUARTER)
-                sums = await self.store.run(self.store.sync.quarter_sums, piece, stop)
+                sums = await self.store.quarter_sums(piece, stop)
                 sent += await self.writer.replace_quarters(piece, stop, sums)
         return sent
 
     async def _days(self, changes: Sequence[Change]) -> int:
-        zone = self.store.sync.zone
+        zone = self.store.zone
         energy = [change for change in changes if change.kind == ENERGY_CHANGE]
         spans = merge(day_span(*quarter_span(change), zone) for change in energy)
         sent = 0
         for start, end in spans:
             for piece in range(start, end, DAY_PIECE * DAY):
                 stop = min(end, piece + DAY_PIECE * DAY)
-                rows = await self.store.run(self.store.sync.day_rows, piece, stop)
+                rows = await self.store.day_rows(piece, stop)
                 sent += await self.writer.replace_days(piece, stop, rows)
         return sent
 
@@ -368,8 +364,7 @@ class Replicator:
         for start, end in spans:
             cursor = start
             while cursor < end:
-                sync = self.store.sync
-                points = await self.store.run(sync.prices, cursor, end, limit=PRICE_PIECE)
+                points = await self.store.prices(cursor, end, limit=PRICE_PIECE)
                 # A full piece ends after its last period; the next piece starts right there.
                 stop = points[-1].start + 1 if len(points) == PRICE_PIECE else end
                 sent += await self.writer.replace_prices(cursor, stop, points)
@@ -378,7 +373,7 @@ class Replicator:
 
     async def _put_meta(self, *, wrote: bool) -> int:
         """Write the meters when they changed and the site document (with its heartbeat)."""
-        infos = await self.store.run(self.store.sync.meter_infos)
+        infos = await self.store.meters()
         meters = [MeterInfo(m.id, m.role, m.inverted, None) for m in infos]
         sent = 0
         print_ = fingerprint([[m.id, m.role, list(m.inverted)] for m in meters])
@@ -391,13 +386,13 @@ class Replicator:
         return sent
 
     async def _put_site(self, *, force: bool) -> None:
-        sync = self.store.sync
-        expected = await self.store.run(sync.meter_count)
-        print_ = fingerprint([sync.zone.key, sync.netting, expected])
+        store = self.store
+        expected = await store.expected_meters()
+        print_ = fingerprint([store.zone.key, store.netting, expected])
         now = time.time()
         if not force and print_ == self._prints.get(SITES) and now - self._site_written < HEARTBEAT:
             return
-        await self.writer.put_site(sync.zone, sync.netting, expected, now)
+        await self.writer.put_site(store.zone, store.netting, expected, now)
         self._site_written = now
         if print_ != self._prints.get(SITES):
             await self._watermark(SITES, print_)
