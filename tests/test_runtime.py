@@ -15,7 +15,7 @@ from wattboard.api.app import openapi_document
 from wattboard.config import Settings
 from wattboard.energy.prices import PricePoint
 from wattboard.runtime import current_prices
-from wattboard.store.asyncstore import SqliteReaderWriter, open_store
+from wattboard.store.asyncstore import open_store
 
 # Builds the API's schema as `run` and `serve` do (pydantic.v1 skipped), in a fresh process.
 CHILD = """
@@ -88,10 +88,9 @@ async def test_current_prices_are_the_full_prices_of_the_period_now(
     store = open_store(settings)
     await store.open()
     try:
-        reader = SqliteReaderWriter(store)
-        await reader.put_prices(POINTS)
+        await store.put_prices(POINTS)
         book = Settings(site={"timezone": "Europe/Helsinki"}, tariffs=[TARIFF]).tariff_book()
-        found = await current_prices(book, reader, clock=lambda: at + 0.5)()
+        found = await current_prices(book, store, clock=lambda: at + 0.5)()
     finally:
         await store.close()
     assert found == pytest.approx(expected)
@@ -112,7 +111,7 @@ async def test_current_prices_of_fixed_components_need_no_spot_price(tmp_path: P
     await store.open()
     try:
         book = Settings(site={"timezone": "Europe/Helsinki"}, tariffs=[fixed]).tariff_book()
-        found = await current_prices(book, SqliteReaderWriter(store), clock=lambda: T0)()
+        found = await current_prices(book, store, clock=lambda: T0)()
     finally:
         await store.close()
     assert found == pytest.approx((0.15 * 1.24, 0.04))

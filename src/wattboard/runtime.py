@@ -94,7 +94,7 @@ def home_context(
 
 
 def current_prices(
-    book: TariffBook, store: SqliteReaderWriter, clock: Callable[[], float] = time.time
+    book: TariffBook, store: AsyncStore, clock: Callable[[], float] = time.time
 ) -> Callable[[], Awaitable[tuple[float | None, float | None]]]:
     """Return a function giving the full import and export price per kWh now."""
 
@@ -130,7 +130,7 @@ def _home_assistant(
         counters,
         replication_lag=replicator.lag_seconds if replicator else None,
         models=lambda: {k: v.model for k, v in collector.devices.items() if v.model},
-        prices=current_prices(book, SqliteReaderWriter(store)) if book else None,
+        prices=current_prices(book, store) if book else None,
     )
 
 

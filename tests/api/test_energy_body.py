@@ -63,8 +63,8 @@ async def collect(tmp_path: Path, case: Case) -> dict[str, Any]:
     try:
         if filled:
             start, end = _day_start(0), _day_start(DAYS)
-            await api.store.run(api.store.sync.put_prices, _prices(start, end))
-            await api.store.run(api.store.sync.upsert, _records(start, end))
+            await api.store.put_prices(_prices(start, end))
+            await api.store.upsert(_records(start, end))
         bodies = {}
         for path in views:
             response = await api.client.get(path)
@@ -124,27 +124,26 @@ async def test_energy_years_follow_every_write(tmp_path: Path) -> None:
     # The years' sums are read beside the span, for the years the last answer had: after a
     # write, a deletion or a rebuild the answer must still be today's data.
     api = await _open(tmp_path, "minute", [])
-    sync = api.store.sync
     try:
         start, end = _day_start(0), _day_start(DAYS)
-        await api.store.run(sync.upsert, _records(start, end))
+        await api.store.upsert(_records(start, end))
         before = await _years_agree_with_the_days(api)
         assert [b["key"] for b in before["buckets"]] == ["2025"]
         # Minutes that were missing, inside the same year: the same years, more energy.
-        await api.store.run(sync.upsert, _records(start + 60, start + 86400))
+        await api.store.upsert(_records(start + 60, start + 86400))
         more = await _years_agree_with_the_days(api)
         assert [b["key"] for b in more["buckets"]] == ["2025"]
         assert more["totals"]["grid_import"] > before["totals"]["grid_import"]
         # An older year arrives (a backfill), then goes again.
         older = local_midnight(date(2023, 6, 1), HELSINKI)
-        await api.store.run(sync.upsert, _records(older, older + 3600))
+        await api.store.upsert(_records(older, older + 3600))
         backfilled = await _years_agree_with_the_days(api)
         assert [b["key"] for b in backfilled["buckets"]] == ["2023", "2024", "2025"]
         assert backfilled["buckets"][0]["grid_import"] > 0
-        await api.store.run(sync.delete, "grid", older, older + 3600)
-        await api.store.run(sync.delete, "solar", older, older + 3600)
+        await api.store.delete("grid", older, older + 3600)
+        await api.store.delete("solar", older, older + 3600)
         assert (await _years_agree_with_the_days(api))["totals"] == more["totals"]
-        await api.store.run(sync.rebuild)
+        await api.store.rebuild()
         assert (await _years_agree_with_the_days(api))["totals"] == more["totals"]
     finally:
         await api.client.aclose()

@@ -26,7 +26,6 @@ from wattboard.energy.prices import PricePoint
 from wattboard.mqtt.homeassistant import HomeAssistantBridge
 from wattboard.runtime import current_prices, run_home
 from wattboard.simulator import Emulators
-from wattboard.store.asyncstore import SqliteReaderWriter
 
 pytestmark = needs_mosquitto
 PREFIX = "wattboard/test"
@@ -291,12 +290,12 @@ async def test_homeassistant_publishes_the_full_prices_of_each_period(tmp_path: 
         settings.tariffs = Settings(tariffs=[tariff]).tariffs
         store = open_store(settings)
         await store.open()
-        reader = SqliteReaderWriter(store)
-        await reader.put_prices(
+
+        await store.put_prices(
             [PricePoint(T0, T0 + 900, 0.10), PricePoint(T0 + 900, T0 + 1800, -0.05)]
         )
         now = [T0 + 60.0]
-        prices = current_prices(settings.tariff_book(), reader, clock=lambda: now[0])
+        prices = current_prices(settings.tariff_book(), store, clock=lambda: now[0])
         bridge = HomeAssistantBridge(settings, LiveState(), EnergyCounters(store), prices=prices)
         stop = asyncio.Event()
         async with recorder(broker.port) as received:
