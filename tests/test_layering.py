@@ -19,6 +19,7 @@ ENERGY_MAY_IMPORT = {
     "dataclasses",
     "datetime",
     "math",
+    "operator",
     "re",
     "typing",
     "zoneinfo",
