@@ -106,13 +106,11 @@ def _show(settings: Settings, day: str | None) -> None:
     finally:
         store.close()
     book = settings.tariff_book()
-    for line in price_lines(points, book, start, end, zone_key=zone.key):
+    for line in price_lines(points, book, start, end):
         print(line)  # noqa: T201 - the listing is the command's output (stdout), notes go to stderr
 
 
-def price_lines(
-    points: list[PricePoint], book: TariffBook, start: int, end: int, *, zone_key: str
-) -> list[str]:
+def price_lines(points: list[PricePoint], book: TariffBook, start: int, end: int) -> list[str]:
     """Return the listing of one local day's stored prices: a header, a row per period, a summary.
 
     Prices are per kWh: the spot price excl. VAT, and with `[[tariffs]]` the full import and
@@ -122,14 +120,14 @@ def price_lines(
     day = datetime.fromtimestamp(start, zone).date()
     currency = book.currency if book else None
     unit = f"{currency}/kWh" if currency else "per kWh"
-    lines = [f"Spot prices for {day.isoformat()} ({zone_key}), {unit}:"]
+    lines = [f"Spot prices for {day.isoformat()} ({zone.key}), {unit}:"]
     if not points:
         hours = (end - start) // 3600
         lines.append(f"no prices stored for this day ({hours} hours).")
         return lines
     # On the days the clocks change an hour is missing or comes twice: the offset tells which.
     clock = "%H:%M" if end - start == 86400 else "%H:%M%z"
-    width = 13 if end - start == 86400 else 21
+    width = 2 * len(datetime.fromtimestamp(start, zone).strftime(clock)) + 3  # "a–b" and a gap
     header = f"{'period':<{width}} {'spot':>9}"
     if book:
         header += f" {'import':>9} {'export':>9}"
