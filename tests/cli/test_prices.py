@@ -92,6 +92,9 @@ async def test_prices_show_lists_a_day_with_full_prices(tmp_path: Path) -> None:
     assert len(rows) == 96
     # The hour 03:00 comes twice: first in summer time (+03), then in winter time (+02).
     assert rows[1].split() == ["00:15+0300–00:30+0300", "0.00100", "0.00753", "-0.00200"]
+    # Each heading ends where its column's numbers end.
+    for heading, number in (("spot", "0.00100"), ("import", "0.00753"), ("export", "-0.00200")):
+        assert lines[1].index(heading) + len(heading) == rows[1].index(number) + len(number)
     assert rows[12].split()[0] == "03:00+0300–03:15+0300"
     assert rows[16].split()[0] == "03:00+0200–03:15+0200"
     # Quarter 95 (22:45 winter time): spot 0.095; import (0.095 + 0.005) x 1.255; export - 0.003.
