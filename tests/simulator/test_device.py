@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from wattboard.simulator import EmulatorOptions, build_meters
+from wattboard.simulator.device import SimClock
 from wattboard.simulator.minutes import KEYS
 
 MAX_A, MIN_A = KEYS.index("a_max_act_power"), KEYS.index("a_min_act_power")
@@ -74,7 +75,9 @@ def test_device_state_dir_keeps_emulated_time_monotonic(tmp_path: Path) -> None:
         meters=("grid",), history_days=0.05, seed=9, state_dir=tmp_path, speed=60.0
     )
     (first,) = build_meters(options)
-    first.clock._wall0 += 1800  # 30 s of real time at speed 60: half an hour ahead of the wall
+    # Held still (at speed 60 each real second is a minute, so a busy machine would add some),
+    # then half an hour ahead of the wall: exactly 30 more minutes are complete.
+    first.clock = SimClock(speed=1e-9, start=first.clock.now() + 1800)
     assert first.advance() == 30
     first.save(tmp_path)
     last = first.memory.last_ts
